@@ -1,0 +1,140 @@
+import type {
+  ALBResult,
+  APIGatewayProxyResult,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
+import type { HttpAnswer, HttpRequest } from './responder.ts';
+
+/**
+ * The event formats that reach the function over HTTP. Each gets its answer back in the
+ * format it requires; an ALB target that sent multi-value headers must get them back.
+ */
+export type FrontDoor = 'payload-2.0' | 'payload-1.0' | 'alb' | 'alb-multi-value';
+
+export interface Arrival {
+  door: FrontDoor;
+  request: HttpRequest;
+}
+
+type Loose = Record<string, unknown>;
+
+// Events come from outside the type system: every field is checked before it is used,
+// so that a malformed event is answered (404/405) rather than thrown on.
+const record = (value: unknown): Loose | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Loose)
+    : undefined;
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** Every value of the Authorization header, whatever the case its name was sent in. */
+function authorizationValues(headers: Loose | undefined): string[] {
+  const values: string[] = [];
+  if (!headers) return values;
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== 'authorization') continue;
+    if (Array.isArray(value)) {
+      for (const item of value) values.push(text(item));
+    } else if (value !== null && value !== undefined) {
+      values.push(text(value));
+    }
+  }
+  return values;
+}
+
+function fromPayload2(event: Loose, context: Loose | undefined): HttpRequest {
+  const http = record(context?.http);
+  return {
+    method: text(http?.method),
+    path: typeof event.rawPath === 'string' ? event.rawPath : text(http?.path),
+    authorization: authorizationValues(record(event.headers)),
+    sourceIp: text(http?.sourceIp) || undefined,
+  };
+}
+
+// Payload 1.0 and ALB events may carry both `headers` and `multiValueHeaders`; the
+// multi-value form is the complete one, so it alone is read when present.
+function headersOf(event: Loose): Loose | undefined {
+  return record(event.multiValueHeaders) ?? record(event.headers);
+}
+
+function fromPayload1(event: Loose, context: Loose | undefined): HttpRequest {
+  return {
+    method: text(event.httpMethod),
+    // `path` is the resource path without the stage; requestContext.path carries the stage.
+    path: text(event.path),
+    authorization: authorizationValues(headersOf(event)),
+    sourceIp: text(record(context?.identity)?.sourceIp) || undefined,
+  };
+}
+
+function fromAlb(event: Loose): HttpRequest {
+  return {
+    method: text(event.httpMethod),
+    path: text(event.path),
+    authorization: authorizationValues(headersOf(event)),
+    // A load balancer reports its peer only in X-Forwarded-For, which a client can forge
+    // when the balancer is set to preserve it: no trusted address, so none is claimed.
+    sourceIp: undefined,
+  };
+}
+
+/** Recognises an HTTP event; undefined means a direct invocation. */
+export function readEvent(event: unknown): Arrival | undefined {
+  const loose = record(event);
+  if (!loose) return undefined;
+  const context = record(loose.requestContext);
+  if (record(context?.elb)) {
+    const door = record(loose.multiValueHeaders) ? 'alb-multi-value' : 'alb';
+    return { door, request: fromAlb(loose) };
+  }
+  // Payload 2.0 (HTTP API, function URLs) says so in `version`; payload 1.0 also carries
+  // a `version` ("1.0") on HTTP APIs but never on REST APIs, so its mark is `httpMethod`.
+  if (loose.version === '2.0' || record(context?.http)) {
+    return { door: 'payload-2.0', request: fromPayload2(loose, context) };
+  }
+  if ('httpMethod' in loose) {
+    return { door: 'payload-1.0', request: fromPayload1(loose, context) };
+  }
+  return undefined;
+}
+
+// A load balancer wants a reason phrase. A table of our own statuses rather than
+// node:http's STATUS_CODES: importing node:http costs a cold start tens of milliseconds.
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  200: 'OK',
+  204: 'No Content',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export type LambdaResult = APIGatewayProxyStructuredResultV2 | APIGatewayProxyResult | ALBResult;
+
+/** Shapes an answer the way the front door it came through requires. */
+export function shapeResult(door: FrontDoor, answer: HttpAnswer): LambdaResult {
+  const { status: statusCode, headers, body } = answer;
+  switch (door) {
+    case 'payload-2.0':
+    case 'payload-1.0':
+      return { statusCode, headers: { ...headers }, body, isBase64Encoded: false };
+    case 'alb':
+    case 'alb-multi-value': {
+      const statusDescription = `${statusCode} ${STATUS_TEXT[statusCode] ?? ''}`.trimEnd();
+      if (door === 'alb') {
+        return {
+          statusCode,
+          statusDescription,
+          headers: { ...headers },
+          body,
+          isBase64Encoded: false,
+        };
+      }
+      const multiValueHeaders: Record<string, string[]> = {};
+      for (const [name, value] of Object.entries(headers)) multiValueHeaders[name] = [value];
+      return { statusCode, statusDescription, multiValueHeaders, body, isBase64Encoded: false };
+    }
+  }
+}

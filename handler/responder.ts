@@ -1,0 +1,102 @@
+import { HEALTH_PATH, VERSION_PATH } from './routes.ts';
+import { type HeaderSet, healthHeaders, jsonHeaders, preflightHeaders } from './synapse-headers.ts';
+import type { VersionDocument } from './version-document.ts';
+
+/** What the responder needs of a request, whichever front door it came through. */
+export interface HttpRequest {
+  method: string;
+  path: string;
+  /** Every Authorization value sent, whatever the case of the header name. */
+  authorization: readonly string[];
+  /** The peer address the gateway itself saw; undefined where the event carries none. */
+  sourceIp: string | undefined;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: HeaderSet;
+  body: string;
+}
+
+/** Why the access policy turned a request away; each maps to one of Synapse's answers. */
+export type Refusal = 'missing-token' | 'unknown-token' | 'forbidden' | 'unavailable';
+
+/** Seconds a caller is asked to wait when the policy cannot be read. */
+export const RETRY_AFTER_SECONDS = 5;
+
+export type Responder = (request: HttpRequest, refusal?: Refusal) => HttpAnswer;
+
+/**
+ * True for the requests the access policy decides on: a read of the version route.
+ * Routing comes first, as in Synapse, so other methods still get 405 and other paths 404.
+ */
+export function isVersionRead(request: HttpRequest): boolean {
+  return request.path === VERSION_PATH && (request.method === 'GET' || request.method === 'HEAD');
+}
+
+/**
+ * Builds the pure function that answers a request as Synapse would. Every body and header
+ * set is computed here, once, so the per-request work is a few comparisons.
+ */
+export function createResponder(document: Readonly<VersionDocument>): Responder {
+  const server = `Synapse/${document.server_version}`;
+  const json = jsonHeaders(server);
+  const matrix = (status: number, body: object, headers: HeaderSet = json): HttpAnswer =>
+    Object.freeze({ status, headers, body: JSON.stringify(body) });
+
+  const version = matrix(200, document);
+  const health: HttpAnswer = Object.freeze({
+    status: 200,
+    headers: healthHeaders(server),
+    body: 'OK',
+  });
+  const preflight: HttpAnswer = Object.freeze({
+    status: 204,
+    headers: preflightHeaders(server),
+    body: '',
+  });
+  const unrecognized = { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' };
+  const notFound = matrix(404, unrecognized);
+  const notAllowed = matrix(405, unrecognized);
+  const refusals: Record<Refusal, HttpAnswer> = {
+    'missing-token': matrix(401, { errcode: 'M_MISSING_TOKEN', error: 'Missing access token' }),
+    'unknown-token': matrix(401, {
+      errcode: 'M_UNKNOWN_TOKEN',
+      error: 'Invalid access token passed.',
+      soft_logout: false,
+    }),
+    forbidden: matrix(403, { errcode: 'M_FORBIDDEN', error: 'You are not a server admin' }),
+    unavailable: matrix(
+      503,
+      { errcode: 'M_UNKNOWN', error: 'Access policy unavailable' },
+      Object.freeze({ ...json, 'Retry-After': String(RETRY_AFTER_SECONDS) }),
+    ),
+  };
+
+  const route = (request: HttpRequest, refusal: Refusal | undefined): HttpAnswer => {
+    const { method, path } = request;
+    if (method === 'OPTIONS') return preflight;
+    const read = method === 'GET' || method === 'HEAD';
+    if (path === VERSION_PATH) {
+      if (!read) return notAllowed;
+      return refusal === undefined ? version : refusals[refusal];
+    }
+    if (path === HEALTH_PATH) return read ? health : notAllowed;
+    return notFound;
+  };
+
+  return (request, refusal) => {
+    const answer = route(request, refusal);
+    // Synapse treats HEAD as GET and drops the body: same status, same headers.
+    return request.method === 'HEAD' ? { ...answer, body: '' } : answer;
+  };
+}
+
+/** The answer of last resort, for a fault the function did not foresee. */
+export function internalError(server: string): HttpAnswer {
+  return {
+    status: 500,
+    headers: jsonHeaders(server),
+    body: JSON.stringify({ errcode: 'M_UNKNOWN', error: 'Internal server error' }),
+  };
+}
