@@ -1,14 +1,14 @@
 import { defineConfig } from 'vitest/config';
 import { bakedDefines } from './scripts/baked-defines.ts';
-
-// The same globals the build defines, with a version string that has every part.
-export const TEST_SERVER_VERSION = '1.139.0 (b=develop,1d2ddbc76e,dirty)';
+import { TEST_SERVER_VERSION } from './test/baked-for-tests.ts';
 
 export default defineConfig({
   define: bakedDefines({ serverVersion: TEST_SERVER_VERSION, includePythonVersion: true }),
   test: {
     include: ['test/**/*.test.ts'],
+    // The build, infra and integration tests share dist/ and ports: one file at a time.
+    fileParallelism: false,
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 90_000,
   },
 });

@@ -1,0 +1,148 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../../scripts/build.ts';
+import { loadEvent } from '../fixtures.ts';
+import { exportProject, freshDir, git, runBundle } from './workspace.ts';
+
+const node = process.versions.node;
+const noEnv = {};
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const dir = freshDir();
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a build from an export with no .git', () => {
+  let root: string;
+  beforeAll(() => {
+    // The export sits inside another repository: its commit must not leak into the string.
+    const outer = tempDir();
+    git(outer, 'init', '-q', '-b', 'outer-branch');
+    git(outer, 'commit', '-q', '--allow-empty', '-m', 'outer');
+    root = exportProject(outer, '1.139.0');
+  });
+
+  it('bakes the bare package version, without parentheses', async () => {
+    const result = await build(noEnv, root);
+    expect(result.serverVersion).toBe('1.139.0');
+    expect(runBundle(root, {})).toEqual({ server_version: '1.139.0', python_version: node });
+  });
+
+  it('takes SYNAPSE_VERSION_STRING verbatim', async () => {
+    const version = '1.140.0rc1 (b=release-v1.140,t=v1.140.0rc1,0a1b2c3)';
+    await build({ SYNAPSE_VERSION_STRING: version }, root);
+    const answer = runBundle(root, loadEvent('http-api-get')) as {
+      body: string;
+      headers: Record<string, string>;
+    };
+    expect(JSON.parse(answer.body)).toEqual({ server_version: version, python_version: node });
+    expect(answer.headers.Server).toBe(`Synapse/${version}`);
+  });
+
+  it('leaves python_version out when OMIT_PYTHON_VERSION is set', async () => {
+    await build({ OMIT_PYTHON_VERSION: '1' }, root);
+    expect(runBundle(root, {})).toEqual({ server_version: '1.139.0' });
+  });
+
+  it.each(['1.0\r\nX-Injected: yes', 'caf\u00e9', ' '.repeat(300)])(
+    'refuses an override that cannot go in a header: %j',
+    async (bad) => {
+      await expect(build({ SYNAPSE_VERSION_STRING: bad }, root)).rejects.toThrow(
+        /^SYNAPSE_VERSION_STRING: /,
+      );
+    },
+  );
+
+  it('writes one minified ESM bundle with a source map and a module package.json', async () => {
+    const result = await build(noEnv, root);
+    expect(Object.keys(result.files).sort()).toEqual([
+      'dist/handler.js',
+      'dist/handler.js.map',
+      'dist/package.json',
+    ]);
+    const bundle = readFileSync(join(root, 'dist/handler.js'), 'utf8');
+    expect(bundle).toMatch(/export\s*\{[^}]*as handler\s*\}/);
+    expect(bundle.split('\n').length).toBeLessThan(5);
+    expect(bundle).toContain('sourceMappingURL=handler.js.map');
+    // Nothing reads git or package.json at run time: the values are literals.
+    expect(bundle).not.toMatch(/child_process|readFileSync|package\.json/);
+    expect(JSON.parse(readFileSync(join(root, 'dist/package.json'), 'utf8'))).toMatchObject({
+      type: 'module',
+    });
+  });
+
+  it('prints the baked version and the bundle size from `npm run build`', () => {
+    const run = spawnSync(process.execPath, ['scripts/build.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, SYNAPSE_VERSION_STRING: '' },
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('baked server_version: 1.139.0 (with python_version)');
+    expect(run.stdout).toMatch(/dist\/handler\.js\s+\d+ bytes/);
+  });
+
+  it('fails the CLI with the variable named, and no stack', () => {
+    const run = spawnSync(process.execPath, ['scripts/build.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, SYNAPSE_VERSION_STRING: 'a\nb' },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^build failed: SYNAPSE_VERSION_STRING: .*printable ASCII/);
+    expect(run.stderr).not.toContain('    at ');
+  });
+});
+
+describe('a build from a git checkout', () => {
+  let root: string;
+  let commit: string;
+  beforeAll(() => {
+    root = exportProject(tempDir(), '1.141.0');
+    git(root, 'init', '-q', '-b', 'develop');
+    writeFileSync(join(root, '.gitignore'), 'node_modules\ndist\n');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'release');
+    commit = git(root, 'rev-parse', '--short', 'HEAD');
+  });
+
+  it('names the branch and the commit', async () => {
+    expect((await build(noEnv, root)).serverVersion).toBe(`1.141.0 (b=develop,${commit})`);
+  });
+
+  it('adds the exact tag when HEAD carries an annotated one, as git describe does', async () => {
+    git(root, 'tag', 'lightweight');
+    git(root, 'tag', '-a', '-m', 'release', 'v1.141.0');
+    try {
+      const expected = `1.141.0 (b=develop,t=v1.141.0,${commit})`;
+      expect((await build(noEnv, root)).serverVersion).toBe(expected);
+      expect(runBundle(root, {})).toMatchObject({ server_version: expected });
+    } finally {
+      git(root, 'tag', '-d', 'v1.141.0', 'lightweight');
+    }
+  });
+
+  it('reports a detached HEAD as Synapse does, b=HEAD', async () => {
+    git(root, 'checkout', '-q', '--detach');
+    try {
+      expect((await build(noEnv, root)).serverVersion).toBe(`1.141.0 (b=HEAD,${commit})`);
+    } finally {
+      git(root, 'checkout', '-q', 'develop');
+    }
+  });
+
+  it('marks uncommitted changes to tracked files as dirty, and not untracked ones', async () => {
+    writeFileSync(join(root, 'untracked.txt'), 'x');
+    expect((await build(noEnv, root)).serverVersion).toBe(`1.141.0 (b=develop,${commit})`);
+    const entry = join(root, 'handler/routes.ts');
+    writeFileSync(entry, `${readFileSync(entry, 'utf8')}\n`);
+    expect((await build(noEnv, root)).serverVersion).toBe(`1.141.0 (b=develop,${commit},dirty)`);
+    execFileSync('git', ['checkout', '--', 'handler/routes.ts'], { cwd: root });
+  });
+});

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse, type Tags, type YAMLSeq } from 'yaml';
+
+export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+// CloudFormation's short forms (!Ref, !Sub, …) read as their long forms, in both the
+// scalar and the sequence spelling, so the tests see the template as CloudFormation does.
+const FUNCTIONS = ['Ref', 'Sub', 'GetAtt', 'Equals', 'Not', 'If', 'And', 'Or', 'Join', 'Select'];
+const CLOUDFORMATION_TAGS: Tags = FUNCTIONS.flatMap((fn) => {
+  const name = fn === 'Ref' ? 'Ref' : `Fn::${fn}`;
+  return [
+    { tag: `!${fn}`, resolve: (value: string) => ({ [name]: value }) },
+    {
+      tag: `!${fn}`,
+      collection: 'seq' as const,
+      resolve: (value: YAMLSeq.Parsed) => ({ [name]: value.toJSON() }),
+    },
+  ];
+}) as Tags;
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests check templates field by field
+export type Template = Record<string, any>;
+
+export const readServerlessYml = (): Template =>
+  parse(readFileSync(`${projectRoot}serverless.yml`, 'utf8')) as Template;
+
+export const readSamTemplate = (): Template =>
+  parse(readFileSync(`${projectRoot}infra/template.yaml`, 'utf8'), {
+    customTags: CLOUDFORMATION_TAGS,
+  }) as Template;

@@ -1,0 +1,148 @@
+import { inspect } from 'node:util';
+import type { ALBResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '../../handler/index.ts';
+import { TEST_SERVER_VERSION } from '../baked-for-tests.ts';
+import { loadEvent } from '../fixtures.ts';
+
+const DOCUMENT = `{"server_version":"${TEST_SERVER_VERSION}","python_version":"${process.versions.node}"}`;
+const SERVER = `Synapse/${TEST_SERVER_VERSION}`;
+
+type V2 = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
+const invoke = async <T>(event: unknown): Promise<T> => (await handler(event)) as T;
+
+describe('payload 2.0: HTTP API and function URLs', () => {
+  it.each(['http-api-get', 'function-url-get'])('answers %s with the document', async (name) => {
+    const result = await invoke<V2>(loadEvent(name));
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toBe(DOCUMENT);
+    expect(result.headers.Server).toBe(SERVER);
+    expect(result.isBase64Encoded).toBe(false);
+    expect(result).not.toHaveProperty('multiValueHeaders');
+  });
+
+  it.each([
+    ['http-api-head', 200, ''],
+    ['http-api-post', 405, '{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}'],
+    ['http-api-preflight', 204, ''],
+    ['http-api-trailing-slash', 404, '{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}'],
+    ['http-api-health', 200, 'OK'],
+  ])('answers %s with %i', async (name, status, body) => {
+    const result = await invoke<V2>(loadEvent(name));
+    expect(result.statusCode).toBe(status);
+    expect(result.body).toBe(body);
+  });
+
+  it('ignores the query string, the token and an HTML Accept header', async () => {
+    const result = await invoke<V2>(loadEvent('http-api-query-and-token'));
+    expect(result.statusCode).toBe(200);
+    expect(result.headers['Content-Type']).toBe('application/json');
+    expect(result.body).toBe(DOCUMENT);
+  });
+});
+
+describe('payload 1.0: REST API', () => {
+  it('matches on the path without the stage', async () => {
+    const event = loadEvent('rest-api-get');
+    expect(event.requestContext).toMatchObject({ path: '/prod/_synapse/admin/v1/server_version' });
+    const result = await invoke<V2>(event);
+    expect(result).toMatchObject({ statusCode: 200, body: DOCUMENT, isBase64Encoded: false });
+    expect(result.headers['Access-Control-Allow-Origin']).toBe('*');
+  });
+
+  it('answers other methods with 405 and other paths with 404', async () => {
+    const event = loadEvent('rest-api-get');
+    expect((await invoke<V2>({ ...event, httpMethod: 'DELETE' })).statusCode).toBe(405);
+    expect((await invoke<V2>({ ...event, path: '/prod/x' })).statusCode).toBe(404);
+  });
+});
+
+describe('Application Load Balancer', () => {
+  it('answers single-value events with headers and a status description', async () => {
+    const result = await invoke<ALBResult>(loadEvent('alb-get'));
+    expect(result).toMatchObject({
+      statusCode: 200,
+      statusDescription: '200 OK',
+      body: DOCUMENT,
+      isBase64Encoded: false,
+    });
+    expect(result.headers?.Server).toBe(SERVER);
+    expect(result).not.toHaveProperty('multiValueHeaders');
+  });
+
+  it('answers multi-value events with multi-value headers', async () => {
+    const result = await invoke<ALBResult>(loadEvent('alb-multi-value-get'));
+    expect(result.statusDescription).toBe('200 OK');
+    expect(result.multiValueHeaders?.Server).toEqual([SERVER]);
+    expect(result.multiValueHeaders?.['Content-Type']).toEqual(['application/json']);
+    expect(result).not.toHaveProperty('headers');
+  });
+
+  it('describes a 404 as load balancers expect', async () => {
+    const result = await invoke<ALBResult>({ ...loadEvent('alb-get'), path: '/metrics' });
+    expect(result.statusDescription).toBe('404 Not Found');
+  });
+});
+
+describe('direct invocations and malformed events', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each([
+    ['the empty event', loadEvent('direct-invoke')],
+    ['null', null],
+    ['undefined', undefined],
+    ['a string', 'hello'],
+    ['an array', [1, 2]],
+    ['a scheduled event', { source: 'aws.events', 'detail-type': 'Scheduled Event' }],
+  ])('answers %s with the version document itself', async (_name, event) => {
+    expect(await handler(event)).toEqual({
+      server_version: TEST_SERVER_VERSION,
+      python_version: process.versions.node,
+    });
+  });
+
+  it.each([
+    [
+      'payload 2.0 without rawPath or method',
+      { version: '2.0', requestContext: { http: {} } },
+      404,
+    ],
+    ['payload 2.0 with numbers', { version: '2.0', rawPath: 7, requestContext: 3 }, 404],
+    [
+      'payload 2.0 with null headers',
+      { ...loadEvent('http-api-get'), headers: null, requestContext: { http: { method: 'GET' } } },
+      200,
+    ],
+    ['payload 1.0 with a null method', { httpMethod: null, path: '/health' }, 405],
+    [
+      'ALB with a broken header map',
+      { requestContext: { elb: {} }, httpMethod: 'GET', path: '/health', headers: [1] },
+      200,
+    ],
+  ])('answers %s without throwing', async (_name, event, status) => {
+    const result = await invoke<V2>(event);
+    expect(result.statusCode).toBe(status);
+  });
+});
+
+describe('faults while answering', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('answers 500 M_UNKNOWN and logs no part of the event', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const event = {
+      version: '2.0',
+      headers: { authorization: 'Bearer secret-token-value' },
+      requestContext: { http: { method: 'GET' } },
+      get rawPath(): string {
+        throw new Error('unreadable path');
+      },
+    };
+    const result = await invoke<V2>(event);
+    expect(result.statusCode).toBe(500);
+    expect(result.body).toBe('{"errcode":"M_UNKNOWN","error":"Internal server error"}');
+    expect(result.headers.Server).toBe(SERVER);
+    expect(logged).toHaveBeenCalledOnce();
+    expect(inspect(logged.mock.calls, { depth: 8 })).not.toContain('secret');
+  });
+});

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { createResponder, type HttpRequest, isVersionRead } from '../../handler/responder.ts';
+
+const document = {
+  server_version: '1.140.0 (b=HEAD,t=v1.140.0,3f2a9c1)',
+  python_version: '24.1.0',
+};
+const respond = createResponder(document);
+
+const request = (method: string, path: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({
+  method,
+  path,
+  authorization: [],
+  sourceIp: undefined,
+  ...extra,
+});
+
+const VERSION = '/_synapse/admin/v1/server_version';
+const JSON_HEADERS = {
+  'Content-Type': 'application/json',
+  'Cache-Control': 'no-cache, no-store, must-revalidate',
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, DELETE, OPTIONS',
+  'Access-Control-Allow-Headers': 'X-Requested-With, Content-Type, Authorization, Date',
+  'Access-Control-Expose-Headers': 'Synapse-Trace-Id, Server',
+  Server: 'Synapse/1.140.0 (b=HEAD,t=v1.140.0,3f2a9c1)',
+};
+const UNRECOGNIZED = '{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}';
+
+describe('the version route', () => {
+  it('answers GET with the compact document and Synapse headers', () => {
+    const answer = respond(request('GET', VERSION));
+    expect(answer).toEqual({
+      status: 200,
+      headers: JSON_HEADERS,
+      body: '{"server_version":"1.140.0 (b=HEAD,t=v1.140.0,3f2a9c1)","python_version":"24.1.0"}',
+    });
+  });
+
+  it('answers HEAD as GET without a body', () => {
+    const answer = respond(request('HEAD', VERSION));
+    expect(answer).toEqual({ status: 200, headers: JSON_HEADERS, body: '' });
+  });
+
+  it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'TRACE', 'get'])('answers %s with 405', (method) => {
+    expect(respond(request(method, VERSION))).toEqual({
+      status: 405,
+      headers: JSON_HEADERS,
+      body: UNRECOGNIZED,
+    });
+  });
+
+  it('ignores any Authorization header when no refusal is given', () => {
+    const answer = respond(request('GET', VERSION, { authorization: ['Bearer whatever'] }));
+    expect(answer.status).toBe(200);
+  });
+
+  it('leaves python_version out when the document has none', () => {
+    const modern = createResponder({ server_version: '1.140.0' });
+    expect(modern(request('GET', VERSION)).body).toBe('{"server_version":"1.140.0"}');
+    expect(modern(request('GET', VERSION)).headers.Server).toBe('Synapse/1.140.0');
+  });
+});
+
+describe('other paths', () => {
+  it.each([
+    `${VERSION}/`,
+    '/_synapse/admin/v1/server_version/x',
+    '/_synapse/admin/v2/server_version',
+    '/_SYNAPSE/admin/v1/server_version',
+    '/',
+    '',
+    '/health/',
+  ])('answers GET %j with 404', (path) => {
+    expect(respond(request('GET', path))).toEqual({
+      status: 404,
+      headers: JSON_HEADERS,
+      body: UNRECOGNIZED,
+    });
+  });
+
+  it('answers OPTIONS on any path with an empty 204 carrying the CORS headers', () => {
+    for (const path of [VERSION, '/health', '/anything/else', '']) {
+      expect(respond(request('OPTIONS', path))).toEqual({
+        status: 204,
+        headers: {
+          'Content-Length': '0',
+          'Access-Control-Allow-Origin': '*',
+          'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, DELETE, OPTIONS',
+          'Access-Control-Allow-Headers': 'X-Requested-With, Content-Type, Authorization, Date',
+          'Access-Control-Expose-Headers': 'Synapse-Trace-Id, Server',
+          Server: JSON_HEADERS.Server,
+        },
+        body: '',
+      });
+    }
+  });
+
+  it('answers /health with a plain OK, and HEAD on it without a body', () => {
+    const headers = { 'Content-Type': 'text/plain', Server: JSON_HEADERS.Server };
+    expect(respond(request('GET', '/health'))).toEqual({ status: 200, headers, body: 'OK' });
+    expect(respond(request('HEAD', '/health'))).toEqual({ status: 200, headers, body: '' });
+  });
+
+  it('answers writes to /health with a Matrix 405', () => {
+    expect(respond(request('POST', '/health'))).toEqual({
+      status: 405,
+      headers: JSON_HEADERS,
+      body: UNRECOGNIZED,
+    });
+  });
+});
+
+describe('refusals from the access policy', () => {
+  it.each([
+    ['missing-token', 401, '{"errcode":"M_MISSING_TOKEN","error":"Missing access token"}'],
+    [
+      'unknown-token',
+      401,
+      '{"errcode":"M_UNKNOWN_TOKEN","error":"Invalid access token passed.","soft_logout":false}',
+    ],
+    ['forbidden', 403, '{"errcode":"M_FORBIDDEN","error":"You are not a server admin"}'],
+  ] as const)('answers %s with %i and Synapse body', (refusal, status, body) => {
+    expect(respond(request('GET', VERSION), refusal)).toEqual({
+      status,
+      headers: JSON_HEADERS,
+      body,
+    });
+  });
+
+  it('answers an unreadable policy with 503 and Retry-After', () => {
+    const answer = respond(request('GET', VERSION), 'unavailable');
+    expect(answer.status).toBe(503);
+    expect(answer.headers['Retry-After']).toMatch(/^[1-9][0-9]*$/);
+    expect(JSON.parse(answer.body)).toMatchObject({ errcode: 'M_UNKNOWN' });
+  });
+
+  it('still routes first: 405, 404 and OPTIONS do not depend on the refusal', () => {
+    expect(respond(request('POST', VERSION), 'missing-token').status).toBe(405);
+    expect(respond(request('GET', '/nope'), 'missing-token').status).toBe(404);
+    expect(respond(request('OPTIONS', VERSION), 'missing-token').status).toBe(204);
+    expect(respond(request('GET', '/health'), 'forbidden').status).toBe(200);
+  });
+
+  it('marks only reads of the version route as needing admission', () => {
+    expect(isVersionRead(request('GET', VERSION))).toBe(true);
+    expect(isVersionRead(request('HEAD', VERSION))).toBe(true);
+    expect(isVersionRead(request('OPTIONS', VERSION))).toBe(false);
+    expect(isVersionRead(request('POST', VERSION))).toBe(false);
+    expect(isVersionRead(request('GET', '/health'))).toBe(false);
+    expect(isVersionRead(request('GET', `${VERSION}/`))).toBe(false);
+  });
+});
