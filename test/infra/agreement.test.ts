@@ -61,8 +61,14 @@ describe('serverless.yml and infra/template.yaml agree', () => {
   });
 
   it('on JSON function logs that keep only warnings and errors', () => {
-    expect(sls.provider.logs.lambda).toMatchObject({ logFormat: 'JSON', applicationLogLevel: 'WARN' });
-    expect(samFunction.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'WARN' });
+    expect(sls.provider.logs.lambda).toMatchObject({
+      logFormat: 'JSON',
+      applicationLogLevel: 'WARN',
+    });
+    expect(samFunction.LoggingConfig).toMatchObject({
+      LogFormat: 'JSON',
+      ApplicationLogLevel: 'WARN',
+    });
   });
 
   it('on the same gateway access log, with every field an operator needs', () => {

@@ -44,7 +44,11 @@ describe('osls package', () => {
 
   it('routes the version path, /health and $default to the function with payload 2.0', () => {
     const keys = ofType('AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey);
-    expect(keys.sort()).toEqual(['$default', 'ANY /_synapse/admin/v1/server_version', 'ANY /health']);
+    expect(keys.sort()).toEqual([
+      '$default',
+      'ANY /_synapse/admin/v1/server_version',
+      'ANY /health',
+    ]);
     const integrations = ofType('AWS::ApiGatewayV2::Integration');
     expect(integrations).toHaveLength(1);
     expect(integrations[0]?.Properties.PayloadFormatVersion).toBe('2.0');

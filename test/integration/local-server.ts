@@ -1,0 +1,115 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A port the kernel just handed out on loopback, free for the next listener. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export interface LocalServer {
+  baseUrl: string;
+  /** Everything the server has printed so far, stdout and stderr. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Runs `npm start` exactly as the README says, on ports of its own, and resolves once
+ * serverless-offline says it is ready. Bounded: gives up after `timeoutMs`.
+ */
+export async function startLocalServer(
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 90_000,
+): Promise<LocalServer> {
+  const [httpPort, lambdaPort] = [await freePort(), await freePort()];
+  const child: ChildProcess = spawn(
+    'npm',
+    ['start', '--', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)],
+    { cwd: projectRoot, env: { ...process.env, ...env }, detached: true, stdio: 'pipe' },
+  );
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      const killTimer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(killTimer);
+    }
+  };
+  const baseUrl = `http://127.0.0.1:${httpPort}`;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`npm start was not ready after ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const collect = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (output.includes(`Server ready: ${baseUrl}`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited with ${code}:\n${output}`));
+    });
+  });
+  return { baseUrl, output: () => output, stop };
+}
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One request with the path sent exactly as given (no normalisation), bounded in time. */
+export function send(
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: hostname, port, method, path, headers, agent: false, timeout: 10_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
