@@ -1,8 +1,16 @@
+import { readAccessSettings } from './access-settings.ts';
 import { type Arrival, type LambdaResult, readEvent, shapeResult } from './front-doors.ts';
-import { createResponder, internalError } from './responder.ts';
+import { createResponder, internalError, isVersionRead } from './responder.ts';
 import { type VersionDocument, versionDocument } from './version-document.ts';
 
 const respond = createResponder(versionDocument);
+
+// Open mode (no ACCESS_POLICY_PARAMETER) never loads the policy code or the AWS SDK: the
+// import below is a separate chunk, fetched only when a policy is configured.
+const accessSettings = readAccessSettings(process.env);
+const guard = accessSettings
+  ? (await import('./access/guard.ts')).createGuard(accessSettings)
+  : undefined;
 
 /**
  * Lambda entry point: translates the event, asks the responder, shapes the result.
@@ -14,7 +22,9 @@ export async function handler(event: unknown): Promise<LambdaResult | VersionDoc
   try {
     arrival = readEvent(event);
     if (!arrival) return versionDocument;
-    return shapeResult(arrival.door, respond(arrival.request));
+    const { door, request } = arrival;
+    const refusal = guard && isVersionRead(request) ? await guard(request) : undefined;
+    return shapeResult(door, respond(request, refusal));
   } catch (error) {
     // Never the event: it may hold an Authorization header.
     console.error('answering a request failed', error);

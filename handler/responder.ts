@@ -1,3 +1,4 @@
+import { POLICY_RETRY_SECONDS } from './access-settings.ts';
 import { HEALTH_PATH, VERSION_PATH } from './routes.ts';
 import { type HeaderSet, healthHeaders, jsonHeaders, preflightHeaders } from './synapse-headers.ts';
 import type { VersionDocument } from './version-document.ts';
@@ -20,9 +21,6 @@ export interface HttpAnswer {
 
 /** Why the access policy turned a request away; each maps to one of Synapse's answers. */
 export type Refusal = 'missing-token' | 'unknown-token' | 'forbidden' | 'unavailable';
-
-/** Seconds a caller is asked to wait when the policy cannot be read. */
-export const RETRY_AFTER_SECONDS = 5;
 
 export type Responder = (request: HttpRequest, refusal?: Refusal) => HttpAnswer;
 
@@ -69,7 +67,7 @@ export function createResponder(document: Readonly<VersionDocument>): Responder 
     unavailable: matrix(
       503,
       { errcode: 'M_UNKNOWN', error: 'Access policy unavailable' },
-      Object.freeze({ ...json, 'Retry-After': String(RETRY_AFTER_SECONDS) }),
+      Object.freeze({ ...json, 'Retry-After': String(POLICY_RETRY_SECONDS) }),
     ),
   };
 

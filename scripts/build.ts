@@ -81,9 +81,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const result = await build();
     const shape = result.includePythonVersion ? 'with python_version' : 'without python_version';
     console.log(`baked server_version: ${result.serverVersion} (${shape})`);
-    for (const [path, bytes] of Object.entries(result.files)) {
-      if (!path.endsWith('.map')) console.log(`  ${path}  ${bytes} bytes`);
-    }
+    const code = Object.entries(result.files).filter(([path]) => path.endsWith('.js'));
+    const chunks = code.filter(([path]) => path.startsWith('dist/chunks/'));
+    console.log(
+      `  dist/handler.js  ${result.files['dist/handler.js']} bytes: all that open mode loads`,
+    );
+    const chunkBytes = chunks.reduce((sum, [, bytes]) => sum + bytes, 0);
+    console.log(
+      `  dist/chunks/  ${chunks.length} files, ${chunkBytes} bytes: the access policy and the AWS SDK, loaded only with ACCESS_POLICY_PARAMETER`,
+    );
   } catch (error) {
     console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../scripts/build.ts';
 import { loadEvent } from '../fixtures.ts';
-import { exportProject, freshDir, git, runBundle } from './workspace.ts';
+import { exportProject, filesLoaded, freshDir, git, runBundle } from './workspace.ts';
 
 const node = process.versions.node;
 const noEnv = {};
@@ -59,13 +60,14 @@ describe('a build from an export with no .git', () => {
     },
   );
 
-  it('writes one minified ESM bundle with a source map and a module package.json', async () => {
+  it('writes one minified ESM entry with a source map and a module package.json', async () => {
     const result = await build(noEnv, root);
-    expect(Object.keys(result.files).sort()).toEqual([
-      'dist/handler.js',
-      'dist/handler.js.map',
-      'dist/package.json',
-    ]);
+    const files = Object.keys(result.files);
+    expect(files).toEqual(expect.arrayContaining(['dist/handler.js', 'dist/handler.js.map']));
+    expect(files).toContain('dist/package.json');
+    // Everything else is a chunk for the access-policy mode.
+    const others = files.filter((f) => !/^dist\/(handler\.js(\.map)?|package\.json)$/.test(f));
+    expect(others.every((f) => f.startsWith('dist/chunks/'))).toBe(true);
     const bundle = readFileSync(join(root, 'dist/handler.js'), 'utf8');
     expect(bundle).toMatch(/export\s*\{[^}]*as handler\s*\}/);
     expect(bundle.split('\n').length).toBeLessThan(5);
@@ -75,6 +77,30 @@ describe('a build from an export with no .git', () => {
     expect(JSON.parse(readFileSync(join(root, 'dist/package.json'), 'utf8'))).toMatchObject({
       type: 'module',
     });
+  });
+
+  it('loads nothing but dist/handler.js in open mode: no policy code, no AWS SDK', async () => {
+    await build(noEnv, root);
+    const bundle = readFileSync(join(root, 'dist/handler.js'), 'utf8');
+    expect(bundle).not.toMatch(/^import\s|[;}]import\s*[{*\w]/);
+    expect(bundle).not.toMatch(/SSMClient|@aws-sdk|@smithy/);
+    const { result, files } = filesLoaded(root, loadEvent('http-api-get'));
+    expect(result).toMatchObject({ statusCode: 200 });
+    expect(files).toEqual([pathToFileURL(join(root, 'dist/handler.js')).href]);
+  });
+
+  it('loads the policy chunks, and the SDK in them, only when a policy is configured', async () => {
+    await build(noEnv, root);
+    const { result, files } = filesLoaded(root, loadEvent('http-api-get'), {
+      ACCESS_POLICY_PARAMETER: '/synapse-version/access-policy',
+      // Nothing listens there: the read fails at once and the answer is the fail-closed 503.
+      AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:9',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'example',
+    });
+    expect(result).toMatchObject({ statusCode: 503 });
+    expect(files.some((url) => /\/dist\/chunks\/guard-[\w-]+\.js$/.test(url))).toBe(true);
   });
 
   it('prints the baked version and the bundle size from `npm run build`', () => {

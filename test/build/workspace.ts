@@ -47,3 +47,33 @@ export function runBundle(root: string, event: unknown): unknown {
   });
   return JSON.parse(out);
 }
+
+/**
+ * Imports a built bundle in a fresh Node process, answers `event`, and lists every file
+ * that process loaded as a module, recorded by a module hook.
+ */
+export function filesLoaded(
+  root: string,
+  event: unknown,
+  env: NodeJS.ProcessEnv = {},
+): { result: unknown; files: string[] } {
+  const script = `
+    import { registerHooks } from 'node:module';
+    const files = [];
+    registerHooks({
+      load(url, context, next) {
+        if (url.startsWith('file:')) files.push(url);
+        return next(url, context);
+      },
+    });
+    const { handler } = await import(${JSON.stringify(join(root, 'dist', 'handler.js'))});
+    const result = await handler(${JSON.stringify(event)});
+    process.stdout.write(JSON.stringify({ result, files }));
+    process.exit(0);`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return JSON.parse(out);
+}

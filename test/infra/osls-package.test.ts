@@ -5,16 +5,17 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../scripts/build.ts';
+import { type BuildResult, build } from '../../scripts/build.ts';
 import { projectRoot, type Template } from './templates.ts';
 
 const run = promisify(execFile);
 const out = mkdtempSync(join(tmpdir(), 'synapse-version-package-'));
 let resources: Template[];
 let zip: JSZip;
+let built: BuildResult;
 
 beforeAll(async () => {
-  await build();
+  built = await build();
   // The real osls CLI, as an operator runs it; no AWS account is needed to package.
   await run(join(projectRoot, 'node_modules/.bin/serverless'), ['package', '--package', out], {
     cwd: projectRoot,
@@ -63,7 +64,8 @@ describe('osls package', () => {
 
   it('ships exactly the dist/ that the build wrote, as an ES module package', async () => {
     const names = Object.keys(zip.files).filter((name) => !zip.files[name]?.dir);
-    expect(names.sort()).toEqual(['dist/handler.js', 'dist/handler.js.map', 'dist/package.json']);
+    expect(names.sort()).toEqual(Object.keys(built.files).sort());
+    expect(names).toContain('dist/handler.js');
     const pkg = JSON.parse((await zip.file('dist/package.json')?.async('string')) ?? '{}');
     expect(pkg.type).toBe('module');
     const shipped = await zip.file('dist/handler.js')?.async('string');

@@ -1,0 +1,27 @@
+// Imports nothing but types from the rest of the handler, so that the chunk it heads
+// shares no code with open mode and open mode loads one file.
+import type { AccessSettings } from '../access-settings.ts';
+import type { HttpRequest, Refusal } from '../responder.ts';
+import { decide, parsePolicy } from './policy.ts';
+import { createPolicyCache } from './policy-cache.ts';
+import { readParameter } from './ssm-parameter.ts';
+
+export type Guard = (request: HttpRequest) => Promise<Refusal | undefined>;
+
+/**
+ * The access check for reads of the version route, backed by the SSM parameter. The first
+ * read starts at once, during the function's init, rather than on the first request.
+ */
+export function createGuard(settings: AccessSettings): Guard {
+  const current = createPolicyCache({
+    load: async () => parsePolicy(await readParameter(settings.parameterName)),
+    ttlMs: settings.ttlSeconds * 1_000,
+    retryMs: settings.retrySeconds * 1_000,
+  });
+  void current();
+  return async (request) => {
+    const policy = await current();
+    // No policy was ever read: fail closed.
+    return policy ? decide(policy, request) : 'unavailable';
+  };
+}

@@ -1,0 +1,32 @@
+// The only module that imports the AWS SDK. It is reached through a dynamic import, so
+// esbuild puts it (and the SDK) in chunks that open mode never loads.
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+
+/** Bounds on one read, well inside the function's 5-second timeout. */
+export const SSM_LIMITS = {
+  connectionTimeoutMs: 1_000,
+  requestTimeoutMs: 1_000,
+  maxAttempts: 2,
+  /** The whole read, retries and backoff included. */
+  totalMs: 2_500,
+} as const;
+
+// AWS_ENDPOINT_URL_SSM, AWS_REGION and the credential variables are the SDK's own.
+const client = new SSMClient({
+  maxAttempts: SSM_LIMITS.maxAttempts,
+  requestHandler: {
+    connectionTimeout: SSM_LIMITS.connectionTimeoutMs,
+    requestTimeout: SSM_LIMITS.requestTimeoutMs,
+    throwOnRequestTimeout: true,
+  },
+});
+
+/** Reads a String or SecureString parameter's value, decrypted. */
+export async function readParameter(name: string): Promise<string> {
+  const output = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }), {
+    abortSignal: AbortSignal.timeout(SSM_LIMITS.totalMs),
+  });
+  const value = output.Parameter?.Value;
+  if (typeof value !== 'string') throw new Error('the parameter has no value');
+  return value;
+}

@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { inspect } from 'node:util';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { POLICY_RETRY_SECONDS } from '../../handler/access-settings.ts';
+import { loadEvent } from '../fixtures.ts';
+import {
+  DENIED,
+  NOT_FOUND,
+  SERVER_ERROR,
+  type SsmBehaviour,
+  type SsmEndpoint,
+  ssmEnvironment,
+  startSsmEndpoint,
+  THROTTLED,
+} from './ssm-endpoint.ts';
+
+type Handler = (event: unknown) => Promise<unknown>;
+type Result = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string>; body: string };
+
+const TOKEN = 'svt_integration-token-aZ09_-aZ09_-aZ09_-aZ09_-aZ09';
+const DIGEST = createHash('sha256').update(TOKEN).digest('hex');
+const PARAMETER = '/synapse-version/access-policy';
+const GOOD: SsmBehaviour = {
+  kind: 'value',
+  value: JSON.stringify({ tokens_sha256: [DIGEST], source_cidrs: ['203.0.113.0/24'] }),
+};
+const TTL_SECONDS = 1;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let ssm: SsmEndpoint;
+let warnings: string[];
+
+beforeAll(async () => {
+  ssm = await startSsmEndpoint(GOOD);
+});
+afterAll(async () => {
+  await ssm.close();
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+  // Nothing logged in any scenario may carry the token, its digest or the value.
+  const logged = warnings.join('\n');
+  expect(logged).not.toContain(TOKEN);
+  expect(logged).not.toContain(DIGEST);
+});
+
+/** A cold start: the handler module evaluated afresh with a policy configured. */
+async function coldStart(behaviour: SsmBehaviour): Promise<Handler> {
+  ssm.behave(behaviour);
+  ssm.calls.length = 0;
+  warnings = [];
+  vi.spyOn(console, 'warn').mockImplementation((...args) => {
+    warnings.push(inspect(args));
+  });
+  for (const [name, value] of Object.entries(ssmEnvironment(ssm, PARAMETER, TTL_SECONDS))) {
+    vi.stubEnv(name, value);
+  }
+  vi.resetModules();
+  return (await import('../../handler/index.ts')).handler;
+}
+
+function versionRead(authorization?: string, sourceIp = '192.0.2.10'): APIGatewayProxyEventV2 {
+  const event = loadEvent('http-api-get') as unknown as APIGatewayProxyEventV2;
+  if (authorization !== undefined) event.headers.authorization = authorization;
+  event.requestContext.http.sourceIp = sourceIp;
+  return event;
+}
+
+const ask = async (handler: Handler, event: unknown): Promise<Result> =>
+  (await handler(event)) as Result;
+
+describe('the admission table, through the real SDK over HTTP', () => {
+  it('reads the named parameter with decryption, signed, and applies it', async () => {
+    const handler = await coldStart(GOOD);
+    const missing = await ask(handler, versionRead());
+    expect(missing.statusCode).toBe(401);
+    expect(missing.body).toBe('{"errcode":"M_MISSING_TOKEN","error":"Missing access token"}');
+    const unknown = await ask(handler, versionRead('Bearer svt_not-listed'));
+    expect(unknown.statusCode).toBe(401);
+    expect(JSON.parse(unknown.body)).toEqual({
+      errcode: 'M_UNKNOWN_TOKEN',
+      error: 'Invalid access token passed.',
+      soft_logout: false,
+    });
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+    expect((await ask(handler, versionRead(undefined, '203.0.113.77'))).statusCode).toBe(200);
+    expect(ssm.calls).toEqual([{ name: PARAMETER, withDecryption: true, signed: true }]);
+  });
+
+  it('answers a networks-only policy from outside with 403 M_FORBIDDEN', async () => {
+    const handler = await coldStart({
+      kind: 'value',
+      value: '{"source_cidrs":["203.0.113.0/24"]}',
+    });
+    const refused = await ask(handler, versionRead(`Bearer ${TOKEN}`, '198.51.100.1'));
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toBe('{"errcode":"M_FORBIDDEN","error":"You are not a server admin"}');
+  });
+
+  it('never takes the source from X-Forwarded-For', async () => {
+    const handler = await coldStart(GOOD);
+    const event = versionRead(undefined, '192.0.2.10');
+    event.headers['x-forwarded-for'] = '203.0.113.5';
+    expect((await ask(handler, event)).statusCode).toBe(401);
+  });
+
+  it('keeps OPTIONS and /health open', async () => {
+    const handler = await coldStart(GOOD);
+    expect((await ask(handler, loadEvent('http-api-preflight'))).statusCode).toBe(204);
+    expect((await ask(handler, loadEvent('http-api-health'))).statusCode).toBe(200);
+  });
+});
+
+describe('caching', () => {
+  it('fetches once per TTL however many requests arrive together', async () => {
+    const handler = await coldStart(GOOD);
+    const first = await Promise.all(
+      Array.from({ length: 100 }, () => ask(handler, versionRead(`Bearer ${TOKEN}`))),
+    );
+    expect(first.every((result) => result.statusCode === 200)).toBe(true);
+    expect(ssm.calls).toHaveLength(1);
+    await sleep(TTL_SECONDS * 1_000 + 100);
+    await Promise.all(
+      Array.from({ length: 50 }, () => ask(handler, versionRead(`Bearer ${TOKEN}`))),
+    );
+    expect(ssm.calls).toHaveLength(2);
+  });
+});
+
+const FAULTS: [string, SsmBehaviour][] = [
+  ['throttling', THROTTLED],
+  ['a 5xx', SERVER_ERROR],
+  ['parameter not found', NOT_FOUND],
+  ['access denied', DENIED],
+  ['a value that is not JSON', { kind: 'value', value: 'tokens: [abc]' }],
+  ['a value that does not validate', { kind: 'value', value: '{"token_sha256":[]}' }],
+  ['an endpoint that never answers', { kind: 'hang' }],
+];
+
+describe.each(FAULTS)('when SSM fails with %s', (_name, fault) => {
+  it('fails closed on a cold start: 503 M_UNKNOWN with Retry-After, within a few seconds', async () => {
+    const handler = await coldStart(fault);
+    const started = performance.now();
+    const result = await ask(handler, versionRead(`Bearer ${TOKEN}`, '203.0.113.5'));
+    const elapsed = performance.now() - started;
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body)).toMatchObject({ errcode: 'M_UNKNOWN' });
+    expect(result.headers['Retry-After']).toBe(String(POLICY_RETRY_SECONDS));
+    // A bound on the answer, not a benchmark: well inside the function's 5 s timeout.
+    expect(elapsed).toBeLessThan(4_000);
+    expect(warnings.join('\n')).toMatch(/no policy yet, refusing reads/);
+  });
+
+  it('keeps the last good policy serving after a failed refresh, then recovers', async () => {
+    const handler = await coldStart(GOOD);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+    ssm.behave(fault);
+    await sleep(TTL_SECONDS * 1_000 + 100);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+    expect((await ask(handler, versionRead())).statusCode).toBe(401);
+    expect(warnings.join('\n')).toMatch(/keeping the last good policy/);
+    // Recovery: a new policy that no longer lists the token takes effect.
+    ssm.behave({ kind: 'value', value: '{"tokens_sha256":[]}' });
+    await sleep(TTL_SECONDS * 1_000 + 100);
+    expect((await ask(handler, versionRead())).statusCode).toBe(200);
+  });
+});
+
+describe('recovery from a cold start without a policy', () => {
+  it('admits again once SSM answers, without a new cold start', async () => {
+    const handler = await coldStart(SERVER_ERROR);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(503);
+    ssm.behave(GOOD);
+    await sleep(TTL_SECONDS * 1_000 + 100);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+  });
+});

@@ -1,0 +1,106 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** How the endpoint answers the next GetParameter calls. */
+export type SsmBehaviour =
+  | { kind: 'value'; value: string }
+  | { kind: 'error'; status: number; type: string }
+  | { kind: 'hang' };
+
+export interface SsmEndpoint {
+  url: string;
+  /** GetParameter calls received, with the name asked for and whether decryption was asked. */
+  calls: { name: string; withDecryption: boolean; signed: boolean }[];
+  behave: (behaviour: SsmBehaviour) => void;
+  close: () => Promise<void>;
+}
+
+export const THROTTLED: SsmBehaviour = { kind: 'error', status: 400, type: 'ThrottlingException' };
+export const NOT_FOUND: SsmBehaviour = { kind: 'error', status: 400, type: 'ParameterNotFound' };
+export const DENIED: SsmBehaviour = { kind: 'error', status: 400, type: 'AccessDeniedException' };
+export const SERVER_ERROR: SsmBehaviour = {
+  kind: 'error',
+  status: 500,
+  type: 'InternalServerError',
+};
+
+/**
+ * A loopback endpoint speaking SSM's JSON protocol (awsJson1_1, `X-Amz-Target:
+ * AmazonSSM.GetParameter`), so that the real SDK client is exercised over HTTP, faults
+ * included. Hanging requests are released when the endpoint closes.
+ */
+export async function startSsmEndpoint(initial: SsmBehaviour): Promise<SsmEndpoint> {
+  let behaviour = initial;
+  const calls: SsmEndpoint['calls'] = [];
+  const sockets = new Set<Socket>();
+
+  const answer = (req: IncomingMessage, res: ServerResponse, body: string): void => {
+    if (req.headers['x-amz-target'] !== 'AmazonSSM.GetParameter') {
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify({ __type: 'UnknownOperationException', message: 'unknown target' }));
+      return;
+    }
+    const input = JSON.parse(body) as { Name: string; WithDecryption?: boolean };
+    calls.push({
+      name: input.Name,
+      withDecryption: input.WithDecryption === true,
+      signed: String(req.headers.authorization).startsWith('AWS4-HMAC-SHA256 '),
+    });
+    if (behaviour.kind === 'hang') return;
+    res.setHeader('content-type', 'application/x-amz-json-1.1');
+    if (behaviour.kind === 'error') {
+      res.writeHead(behaviour.status);
+      res.end(JSON.stringify({ __type: behaviour.type, message: `${behaviour.type} (injected)` }));
+      return;
+    }
+    res.writeHead(200);
+    res.end(
+      JSON.stringify({
+        Parameter: {
+          Name: input.Name,
+          Type: 'SecureString',
+          Value: behaviour.value,
+          Version: 1,
+          ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${input.Name}`,
+          DataType: 'text',
+        },
+      }),
+    );
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => answer(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    behave: (next) => {
+      behaviour = next;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The environment a function needs to read its policy from `endpoint`. */
+export function ssmEnvironment(endpoint: SsmEndpoint, parameter: string, ttlSeconds: number) {
+  return {
+    ACCESS_POLICY_PARAMETER: parameter,
+    ACCESS_POLICY_TTL_SECONDS: String(ttlSeconds),
+    AWS_ENDPOINT_URL_SSM: endpoint.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  };
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { readAccessSettings } from '../../handler/access-settings.ts';
+
+describe('readAccessSettings', () => {
+  it('is undefined, so the route is open, when the parameter is unset or blank', () => {
+    expect(readAccessSettings({})).toBeUndefined();
+    expect(readAccessSettings({ ACCESS_POLICY_PARAMETER: '' })).toBeUndefined();
+    expect(readAccessSettings({ ACCESS_POLICY_PARAMETER: '   ' })).toBeUndefined();
+  });
+
+  it('defaults the TTL to 300 seconds and retries failures every 5 at most', () => {
+    expect(readAccessSettings({ ACCESS_POLICY_PARAMETER: '/synapse/policy' })).toEqual({
+      parameterName: '/synapse/policy',
+      ttlSeconds: 300,
+      retrySeconds: 5,
+    });
+  });
+
+  it('takes ACCESS_POLICY_TTL_SECONDS, and never retries less often than the TTL', () => {
+    const env = { ACCESS_POLICY_PARAMETER: '/policy', ACCESS_POLICY_TTL_SECONDS: '2' };
+    expect(readAccessSettings(env)).toEqual({
+      parameterName: '/policy',
+      ttlSeconds: 2,
+      retrySeconds: 2,
+    });
+  });
+
+  it.each(['0', '-5', '1.5', 'ten', '86401', '1e3x'])(
+    'refuses ACCESS_POLICY_TTL_SECONDS=%j, naming the variable',
+    (ttl) => {
+      const env = { ACCESS_POLICY_PARAMETER: '/p', ACCESS_POLICY_TTL_SECONDS: ttl };
+      expect(() => readAccessSettings(env)).toThrow(/^ACCESS_POLICY_TTL_SECONDS must be/);
+    },
+  );
+
+  it.each(['/a b', 'policy', '/trailing/', '//double', '/semi;colon'])(
+    'refuses the parameter name %j, naming the variable',
+    (name) => {
+      expect(() => readAccessSettings({ ACCESS_POLICY_PARAMETER: name })).toThrow(
+        /^ACCESS_POLICY_PARAMETER must be an SSM parameter path/,
+      );
+    },
+  );
+});

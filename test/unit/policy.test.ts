@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { decide, MAX_TOKEN_LENGTH, parsePolicy } from '../../handler/access/policy.ts';
+import type { HttpRequest } from '../../handler/responder.ts';
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const TOKEN = 'svt_3q2-7wGf0rV_kNpYx8Lc1mZ9aQeTbUoHdJsRiWnK4lE';
+const OTHER = 'svt_another-token-for-the-rotation-0000000000000';
+
+const read = (authorization: string[] = [], sourceIp?: string): HttpRequest => ({
+  method: 'GET',
+  path: '/_synapse/admin/v1/server_version',
+  authorization,
+  sourceIp,
+});
+
+describe('parsePolicy', () => {
+  it('reads digests and networks, both optional', () => {
+    const policy = parsePolicy(
+      JSON.stringify({ tokens_sha256: [sha256(TOKEN)], source_cidrs: ['203.0.113.0/24'] }),
+    );
+    expect(policy.tokenDigests.map((d) => d.toString('hex'))).toEqual([sha256(TOKEN)]);
+    expect(policy.networks?.check('203.0.113.9', 'ipv4')).toBe(true);
+    expect(parsePolicy('{}')).toEqual({ tokenDigests: [], networks: undefined });
+  });
+
+  it.each([
+    ['not JSON', '{tokens_sha256:'],
+    ['not an object', '["abc"]'],
+    ['null', 'null'],
+    ['a misspelt key', '{"token_sha256":[]}'],
+    ['digests not in an array', `{"tokens_sha256":"${sha256('x')}"}`],
+    ['an upper-case digest', `{"tokens_sha256":["${sha256('x').toUpperCase()}"]}`],
+    ['a short digest', '{"tokens_sha256":["abcd"]}'],
+    ['a raw token where a digest belongs', `{"tokens_sha256":["${TOKEN}"]}`],
+    ['networks not in an array', '{"source_cidrs":"10.0.0.0/8"}'],
+    ['a bad address', '{"source_cidrs":["300.1.1.1/8"]}'],
+    ['a prefix too long', '{"source_cidrs":["10.0.0.0/33"]}'],
+    ['an IPv6 prefix too long', '{"source_cidrs":["2001:db8::/129"]}'],
+    ['an empty prefix', '{"source_cidrs":["10.0.0.0/"]}'],
+    ['two slashes', '{"source_cidrs":["10.0.0.0/8/8"]}'],
+    ['a number', '{"source_cidrs":[10]}'],
+  ])('refuses %s, without quoting the value', (_name, text) => {
+    let message = '';
+    try {
+      parsePolicy(text);
+    } catch (error) {
+      message = (error as Error).message;
+      expect((error as Error).name).toBe('PolicyError');
+    }
+    expect(message).not.toBe('');
+    expect(message).not.toContain(TOKEN);
+    expect(message).not.toContain('300.1.1.1');
+    expect(message).not.toContain('{');
+  });
+});
+
+describe('decide: the admission table', () => {
+  const tokens = parsePolicy(JSON.stringify({ tokens_sha256: [sha256(TOKEN), sha256(OTHER)] }));
+  const networks = parsePolicy(
+    JSON.stringify({ source_cidrs: ['203.0.113.0/24', '2001:db8::/32', '198.51.100.7'] }),
+  );
+  const both = parsePolicy(
+    JSON.stringify({ tokens_sha256: [sha256(TOKEN)], source_cidrs: ['203.0.113.0/24'] }),
+  );
+
+  it('admits everyone under a policy with no rules', () => {
+    expect(decide(parsePolicy('{}'), read())).toBeUndefined();
+  });
+
+  it('admits either listed token, as during a rotation', () => {
+    expect(decide(tokens, read([`Bearer ${TOKEN}`]))).toBeUndefined();
+    expect(decide(tokens, read([`Bearer ${OTHER}`]))).toBeUndefined();
+  });
+
+  it('answers no token with M_MISSING_TOKEN and an unlisted one with M_UNKNOWN_TOKEN', () => {
+    expect(decide(tokens, read())).toBe('missing-token');
+    expect(decide(tokens, read(['Bearer svt_not-listed']))).toBe('unknown-token');
+  });
+
+  it.each([
+    ['lower-case scheme', `bearer ${TOKEN}`],
+    ['two spaces', `Bearer  ${TOKEN}`],
+    ['a trailing space', `Bearer ${TOKEN} `],
+    ['no scheme', TOKEN],
+    ['Basic', `Basic ${TOKEN}`],
+    ['an empty token', 'Bearer '],
+  ])('treats a header Synapse cannot parse (%s) as a missing token', (_name, header) => {
+    expect(decide(tokens, read([header]))).toBe('missing-token');
+  });
+
+  it('admits nobody who sends two Authorization headers, even if one is listed', () => {
+    expect(decide(tokens, read([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]))).toBe('missing-token');
+  });
+
+  it('refuses the digest itself sent as a token', () => {
+    expect(decide(tokens, read([`Bearer ${sha256(TOKEN)}`]))).toBe('unknown-token');
+  });
+
+  it('refuses an oversized token, even one whose digest is listed', () => {
+    const long = 'a'.repeat(MAX_TOKEN_LENGTH + 1);
+    const listed = parsePolicy(JSON.stringify({ tokens_sha256: [sha256(long)] }));
+    expect(decide(listed, read([`Bearer ${long}`]))).toBe('unknown-token');
+    const fits = 'a'.repeat(MAX_TOKEN_LENGTH);
+    const fitting = parsePolicy(JSON.stringify({ tokens_sha256: [sha256(fits)] }));
+    expect(decide(fitting, read([`Bearer ${fits}`]))).toBeUndefined();
+  });
+
+  it('admits sources inside a listed network, IPv4, IPv6 and single addresses', () => {
+    expect(decide(networks, read([], '203.0.113.200'))).toBeUndefined();
+    expect(decide(networks, read([], '2001:db8:1::5'))).toBeUndefined();
+    expect(decide(networks, read([], '198.51.100.7'))).toBeUndefined();
+  });
+
+  it('answers a networks-only policy outside its networks with M_FORBIDDEN', () => {
+    expect(decide(networks, read([], '198.51.100.8'))).toBe('forbidden');
+    expect(decide(networks, read([], '2001:db9::1'))).toBe('forbidden');
+    expect(decide(networks, read([`Bearer ${TOKEN}`], '192.0.2.1'))).toBe('forbidden');
+    expect(decide(networks, read([], undefined))).toBe('forbidden');
+    expect(decide(networks, read([], 'not-an-address'))).toBe('forbidden');
+  });
+
+  it('with both rules, admits either a listed network or a listed token', () => {
+    expect(decide(both, read([], '203.0.113.1'))).toBeUndefined();
+    expect(decide(both, read([`Bearer ${TOKEN}`], '192.0.2.1'))).toBeUndefined();
+    expect(decide(both, read([], '192.0.2.1'))).toBe('missing-token');
+    expect(decide(both, read(['Bearer nope'], '192.0.2.1'))).toBe('unknown-token');
+  });
+});

@@ -1,0 +1,37 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readParameter } from '../../handler/access/ssm-parameter.ts';
+
+const ssm = mockClient(SSMClient);
+
+describe('readParameter', () => {
+  beforeEach(() => ssm.reset());
+  afterEach(() => ssm.reset());
+
+  it('reads the named parameter with decryption and returns its value', async () => {
+    // Prepare
+    ssm.on(GetParameterCommand).resolves({
+      Parameter: { Name: '/synapse/policy', Type: 'SecureString', Value: '{"source_cidrs":[]}' },
+    });
+    // Act
+    const value = await readParameter('/synapse/policy');
+    // Assess
+    expect(value).toBe('{"source_cidrs":[]}');
+    const calls = ssm.commandCalls(GetParameterCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toEqual({ Name: '/synapse/policy', WithDecryption: true });
+  });
+
+  it('rejects a parameter without a value', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: '/synapse/policy' } });
+    await expect(readParameter('/synapse/policy')).rejects.toThrow('the parameter has no value');
+  });
+
+  it('passes SDK faults on to the cache', async () => {
+    ssm
+      .on(GetParameterCommand)
+      .rejects(Object.assign(new Error('nope'), { name: 'ParameterNotFound' }));
+    await expect(readParameter('/missing')).rejects.toMatchObject({ name: 'ParameterNotFound' });
+  });
+});
