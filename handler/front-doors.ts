@@ -11,9 +11,18 @@ import type { HttpAnswer, HttpRequest } from './responder.ts';
  */
 export type FrontDoor = 'payload-2.0' | 'payload-1.0' | 'alb' | 'alb-multi-value';
 
+/** What the access policy looks at; read from the event only when a policy is in force. */
+export interface Caller {
+  /** Every Authorization value sent, whatever the case of the header name. */
+  authorization: readonly string[];
+  /** The peer address the gateway itself saw; undefined where the event carries none. */
+  sourceIp: string | undefined;
+}
+
 export interface Arrival {
   door: FrontDoor;
   request: HttpRequest;
+  caller: () => Caller;
 }
 
 type Loose = Record<string, unknown>;
@@ -41,13 +50,18 @@ function authorizationValues(headers: Loose | undefined): string[] {
   return values;
 }
 
-function fromPayload2(event: Loose, context: Loose | undefined): HttpRequest {
+function fromPayload2(event: Loose, context: Loose | undefined): Arrival {
   const http = record(context?.http);
   return {
-    method: text(http?.method),
-    path: typeof event.rawPath === 'string' ? event.rawPath : text(http?.path),
-    authorization: authorizationValues(record(event.headers)),
-    sourceIp: text(http?.sourceIp) || undefined,
+    door: 'payload-2.0',
+    request: {
+      method: text(http?.method),
+      path: typeof event.rawPath === 'string' ? event.rawPath : text(http?.path),
+    },
+    caller: () => ({
+      authorization: authorizationValues(record(event.headers)),
+      sourceIp: text(http?.sourceIp) || undefined,
+    }),
   };
 }
 
@@ -57,24 +71,28 @@ function headersOf(event: Loose): Loose | undefined {
   return record(event.multiValueHeaders) ?? record(event.headers);
 }
 
-function fromPayload1(event: Loose, context: Loose | undefined): HttpRequest {
+function fromPayload1(event: Loose, context: Loose | undefined): Arrival {
   return {
-    method: text(event.httpMethod),
+    door: 'payload-1.0',
     // `path` is the resource path without the stage; requestContext.path carries the stage.
-    path: text(event.path),
-    authorization: authorizationValues(headersOf(event)),
-    sourceIp: text(record(context?.identity)?.sourceIp) || undefined,
+    request: { method: text(event.httpMethod), path: text(event.path) },
+    caller: () => ({
+      authorization: authorizationValues(headersOf(event)),
+      sourceIp: text(record(context?.identity)?.sourceIp) || undefined,
+    }),
   };
 }
 
-function fromAlb(event: Loose): HttpRequest {
+function fromAlb(event: Loose): Arrival {
   return {
-    method: text(event.httpMethod),
-    path: text(event.path),
-    authorization: authorizationValues(headersOf(event)),
-    // A load balancer reports its peer only in X-Forwarded-For, which a client can forge
-    // when the balancer is set to preserve it: no trusted address, so none is claimed.
-    sourceIp: undefined,
+    door: record(event.multiValueHeaders) ? 'alb-multi-value' : 'alb',
+    request: { method: text(event.httpMethod), path: text(event.path) },
+    caller: () => ({
+      authorization: authorizationValues(headersOf(event)),
+      // A load balancer reports its peer only in X-Forwarded-For, which a client can forge
+      // when the balancer is set to preserve it: no trusted address, so none is claimed.
+      sourceIp: undefined,
+    }),
   };
 }
 
@@ -83,18 +101,11 @@ export function readEvent(event: unknown): Arrival | undefined {
   const loose = record(event);
   if (!loose) return undefined;
   const context = record(loose.requestContext);
-  if (record(context?.elb)) {
-    const door = record(loose.multiValueHeaders) ? 'alb-multi-value' : 'alb';
-    return { door, request: fromAlb(loose) };
-  }
+  if (record(context?.elb)) return fromAlb(loose);
   // Payload 2.0 (HTTP API, function URLs) says so in `version`; payload 1.0 also carries
   // a `version` ("1.0") on HTTP APIs but never on REST APIs, so its mark is `httpMethod`.
-  if (loose.version === '2.0' || record(context?.http)) {
-    return { door: 'payload-2.0', request: fromPayload2(loose, context) };
-  }
-  if ('httpMethod' in loose) {
-    return { door: 'payload-1.0', request: fromPayload1(loose, context) };
-  }
+  if (loose.version === '2.0' || record(context?.http)) return fromPayload2(loose, context);
+  if ('httpMethod' in loose) return fromPayload1(loose, context);
   return undefined;
 }
 
@@ -119,7 +130,7 @@ export function shapeResult(door: FrontDoor, answer: HttpAnswer): LambdaResult {
   switch (door) {
     case 'payload-2.0':
     case 'payload-1.0':
-      return { statusCode, headers: { ...headers }, body, isBase64Encoded: false };
+      return { statusCode, headers, body, isBase64Encoded: false };
     case 'alb':
     case 'alb-multi-value': {
       const statusDescription = `${statusCode} ${STATUS_TEXT[statusCode] ?? ''}`.trimEnd();

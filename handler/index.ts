@@ -23,7 +23,7 @@ export async function handler(event: unknown): Promise<LambdaResult | VersionDoc
     arrival = readEvent(event);
     if (!arrival) return versionDocument;
     const { door, request } = arrival;
-    const refusal = guard && isVersionRead(request) ? await guard(request) : undefined;
+    const refusal = guard && isVersionRead(request) ? await guard(arrival.caller()) : undefined;
     return shapeResult(door, respond(request, refusal));
   } catch (error) {
     // Never the event: it may hold an Authorization header.

@@ -7,10 +7,6 @@ import type { VersionDocument } from './version-document.ts';
 export interface HttpRequest {
   method: string;
   path: string;
-  /** Every Authorization value sent, whatever the case of the header name. */
-  authorization: readonly string[];
-  /** The peer address the gateway itself saw; undefined where the event carries none. */
-  sourceIp: string | undefined;
 }
 
 export interface HttpAnswer {
@@ -83,10 +79,15 @@ export function createResponder(document: Readonly<VersionDocument>): Responder 
     return notFound;
   };
 
+  // Synapse treats HEAD as GET and drops the body: same status, same headers.
+  const headOf = new Map<HttpAnswer, HttpAnswer>();
+  for (const answer of [version, health, notFound, notAllowed, ...Object.values(refusals)]) {
+    headOf.set(answer, Object.freeze({ ...answer, body: '' }));
+  }
+
   return (request, refusal) => {
     const answer = route(request, refusal);
-    // Synapse treats HEAD as GET and drops the body: same status, same headers.
-    return request.method === 'HEAD' ? { ...answer, body: '' } : answer;
+    return request.method === 'HEAD' ? (headOf.get(answer) ?? answer) : answer;
   };
 }
 

@@ -1,12 +1,13 @@
 // Imports nothing but types from the rest of the handler, so that the chunk it heads
 // shares no code with open mode and open mode loads one file.
 import type { AccessSettings } from '../access-settings.ts';
-import type { HttpRequest, Refusal } from '../responder.ts';
+import type { Caller } from '../front-doors.ts';
+import type { Refusal } from '../responder.ts';
 import { decide, parsePolicy } from './policy.ts';
 import { createPolicyCache } from './policy-cache.ts';
 import { readParameter } from './ssm-parameter.ts';
 
-export type Guard = (request: HttpRequest) => Promise<Refusal | undefined>;
+export type Guard = (caller: Caller) => Promise<Refusal | undefined>;
 
 /**
  * The access check for reads of the version route, backed by the SSM parameter. The first
@@ -19,9 +20,9 @@ export function createGuard(settings: AccessSettings): Guard {
     retryMs: settings.retrySeconds * 1_000,
   });
   void current();
-  return async (request) => {
+  return async (caller) => {
     const policy = await current();
     // No policy was ever read: fail closed.
-    return policy ? decide(policy, request) : 'unavailable';
+    return policy ? decide(policy, caller) : 'unavailable';
   };
 }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
-import type { HttpRequest, Refusal } from '../responder.ts';
+import type { Caller } from '../front-doors.ts';
+import type { Refusal } from '../responder.ts';
 
 /** A validated policy: digests of admitted tokens and admitted source networks. */
 export interface AccessPolicy {
@@ -101,13 +102,13 @@ function isListed(digests: readonly Buffer[], token: string): boolean {
  * Decides on a read of the version route: undefined admits it, a Refusal names Synapse's
  * answer. The source address is the one the gateway saw, never X-Forwarded-For.
  */
-export function decide(policy: AccessPolicy, request: HttpRequest): Refusal | undefined {
+export function decide(policy: AccessPolicy, caller: Caller): Refusal | undefined {
   const { tokenDigests, networks } = policy;
   if (tokenDigests.length === 0 && networks === undefined) return undefined;
-  if (networks && inNetworks(networks, request.sourceIp)) return undefined;
+  if (networks && inNetworks(networks, caller.sourceIp)) return undefined;
   if (tokenDigests.length === 0) return 'forbidden';
-  if (request.authorization.length === 0) return 'missing-token';
-  const token = bearerToken(request.authorization);
+  if (caller.authorization.length === 0) return 'missing-token';
+  const token = bearerToken(caller.authorization);
   // Synapse answers a header it cannot parse as a missing token.
   if (token === undefined) return 'missing-token';
   if (token.length > MAX_TOKEN_LENGTH) return 'unknown-token';

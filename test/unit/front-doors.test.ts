@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import type { ALBResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readEvent } from '../../handler/front-doors.ts';
 import { handler } from '../../handler/index.ts';
 import { TEST_SERVER_VERSION } from '../baked-for-tests.ts';
 import { loadEvent } from '../fixtures.ts';
@@ -144,5 +145,38 @@ describe('faults while answering', () => {
     expect(result.headers.Server).toBe(SERVER);
     expect(logged).toHaveBeenCalledOnce();
     expect(inspect(logged.mock.calls, { depth: 8 })).not.toContain('secret');
+  });
+});
+
+describe('what the access policy is told of the caller', () => {
+  const callerOf = (event: unknown) => readEvent(event)?.caller();
+
+  it('payload 2.0: the header and the source address the gateway saw', () => {
+    const event = loadEvent('http-api-query-and-token');
+    expect(callerOf(event)).toEqual({
+      authorization: ['Bearer syt_YWRtaW4_not_a_real_token_0000'],
+      sourceIp: '198.51.100.23',
+    });
+  });
+
+  it('payload 1.0: every value of every spelling of the header, from the multi-value map', () => {
+    const event = {
+      ...loadEvent('rest-api-get'),
+      headers: { Authorization: 'Bearer a' },
+      multiValueHeaders: { Authorization: ['Bearer a'], authorization: ['Bearer b'] },
+    };
+    expect(callerOf(event)).toEqual({
+      authorization: ['Bearer a', 'Bearer b'],
+      sourceIp: '198.51.100.23',
+    });
+  });
+
+  it('ALB: the header, and no source address, since only X-Forwarded-For would carry one', () => {
+    const event = loadEvent('alb-multi-value-get');
+    expect(callerOf({ ...event, multiValueHeaders: { authorization: ['Bearer x'] } })).toEqual({
+      authorization: ['Bearer x'],
+      sourceIp: undefined,
+    });
+    expect(callerOf(loadEvent('alb-get'))?.sourceIp).toBeUndefined();
   });
 });

@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decide, MAX_TOKEN_LENGTH, parsePolicy } from '../../handler/access/policy.ts';
-import type { HttpRequest } from '../../handler/responder.ts';
+import type { Caller } from '../../handler/front-doors.ts';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const TOKEN = 'svt_3q2-7wGf0rV_kNpYx8Lc1mZ9aQeTbUoHdJsRiWnK4lE';
 const OTHER = 'svt_another-token-for-the-rotation-0000000000000';
 
-const read = (authorization: string[] = [], sourceIp?: string): HttpRequest => ({
-  method: 'GET',
-  path: '/_synapse/admin/v1/server_version',
+const read = (authorization: string[] = [], sourceIp?: string): Caller => ({
   authorization,
   sourceIp,
 });
