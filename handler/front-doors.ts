@@ -19,10 +19,14 @@ export interface Caller {
   sourceIp: string | undefined;
 }
 
-export interface Arrival {
+/**
+ * A request as the responder sees it, with where it came from. The event is kept so that
+ * the caller's credentials are read from it only when a policy asks (`readCaller`).
+ */
+export interface Arrival extends HttpRequest {
   door: FrontDoor;
-  request: HttpRequest;
-  caller: () => Caller;
+  event: Loose;
+  context: Loose | undefined;
 }
 
 type Loose = Record<string, unknown>;
@@ -50,19 +54,28 @@ function authorizationValues(headers: Loose | undefined): string[] {
   return values;
 }
 
-function fromPayload2(event: Loose, context: Loose | undefined): Arrival {
+/** Recognises an HTTP event; undefined means a direct invocation. */
+export function readEvent(event: unknown): Arrival | undefined {
+  const loose = record(event);
+  if (!loose) return undefined;
+  const context = record(loose.requestContext);
+  if (record(context?.elb)) {
+    const door = record(loose.multiValueHeaders) ? 'alb-multi-value' : 'alb';
+    return { door, method: text(loose.httpMethod), path: text(loose.path), event: loose, context };
+  }
+  // Payload 2.0 (HTTP API, function URLs) says so in `version`; payload 1.0 also carries
+  // a `version` ("1.0") on HTTP APIs but never on REST APIs, so its mark is `httpMethod`.
   const http = record(context?.http);
-  return {
-    door: 'payload-2.0',
-    request: {
-      method: text(http?.method),
-      path: typeof event.rawPath === 'string' ? event.rawPath : text(http?.path),
-    },
-    caller: () => ({
-      authorization: authorizationValues(record(event.headers)),
-      sourceIp: text(http?.sourceIp) || undefined,
-    }),
-  };
+  if (loose.version === '2.0' || http) {
+    const path = typeof loose.rawPath === 'string' ? loose.rawPath : text(http?.path);
+    return { door: 'payload-2.0', method: text(http?.method), path, event: loose, context };
+  }
+  if ('httpMethod' in loose) {
+    // `path` is the resource path without the stage; requestContext.path carries the stage.
+    const method = text(loose.httpMethod);
+    return { door: 'payload-1.0', method, path: text(loose.path), event: loose, context };
+  }
+  return undefined;
 }
 
 // Payload 1.0 and ALB events may carry both `headers` and `multiValueHeaders`; the
@@ -71,46 +84,30 @@ function headersOf(event: Loose): Loose | undefined {
   return record(event.multiValueHeaders) ?? record(event.headers);
 }
 
-function fromPayload1(event: Loose, context: Loose | undefined): Arrival {
-  return {
-    door: 'payload-1.0',
-    // `path` is the resource path without the stage; requestContext.path carries the stage.
-    request: { method: text(event.httpMethod), path: text(event.path) },
-    caller: () => ({
-      authorization: authorizationValues(headersOf(event)),
-      sourceIp: text(record(context?.identity)?.sourceIp) || undefined,
-    }),
-  };
+/** What the access policy is told of the caller. */
+export function readCaller({ door, event, context }: Arrival): Caller {
+  switch (door) {
+    case 'payload-2.0':
+      return {
+        authorization: authorizationValues(record(event.headers)),
+        sourceIp: text(record(context?.http)?.sourceIp) || undefined,
+      };
+    case 'payload-1.0':
+      return {
+        authorization: authorizationValues(headersOf(event)),
+        sourceIp: text(record(context?.identity)?.sourceIp) || undefined,
+      };
+    case 'alb':
+    case 'alb-multi-value':
+      return {
+        authorization: authorizationValues(headersOf(event)),
+        // A load balancer reports its peer only in X-Forwarded-For, which a client can
+        // forge when the balancer is set to preserve it: no trusted address is claimed.
+        sourceIp: undefined,
+      };
+  }
 }
 
-function fromAlb(event: Loose): Arrival {
-  return {
-    door: record(event.multiValueHeaders) ? 'alb-multi-value' : 'alb',
-    request: { method: text(event.httpMethod), path: text(event.path) },
-    caller: () => ({
-      authorization: authorizationValues(headersOf(event)),
-      // A load balancer reports its peer only in X-Forwarded-For, which a client can forge
-      // when the balancer is set to preserve it: no trusted address, so none is claimed.
-      sourceIp: undefined,
-    }),
-  };
-}
-
-/** Recognises an HTTP event; undefined means a direct invocation. */
-export function readEvent(event: unknown): Arrival | undefined {
-  const loose = record(event);
-  if (!loose) return undefined;
-  const context = record(loose.requestContext);
-  if (record(context?.elb)) return fromAlb(loose);
-  // Payload 2.0 (HTTP API, function URLs) says so in `version`; payload 1.0 also carries
-  // a `version` ("1.0") on HTTP APIs but never on REST APIs, so its mark is `httpMethod`.
-  if (loose.version === '2.0' || record(context?.http)) return fromPayload2(loose, context);
-  if ('httpMethod' in loose) return fromPayload1(loose, context);
-  return undefined;
-}
-
-// A load balancer wants a reason phrase. A table of our own statuses rather than
-// node:http's STATUS_CODES: importing node:http costs a cold start tens of milliseconds.
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   200: 'OK',
   204: 'No Content',
@@ -138,7 +135,7 @@ export function shapeResult(door: FrontDoor, answer: HttpAnswer): LambdaResult {
         return {
           statusCode,
           statusDescription,
-          headers: { ...headers },
+          headers,
           body,
           isBase64Encoded: false,
         };

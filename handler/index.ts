@@ -1,5 +1,11 @@
 import { readAccessSettings } from './access-settings.ts';
-import { type Arrival, type LambdaResult, readEvent, shapeResult } from './front-doors.ts';
+import {
+  type Arrival,
+  type LambdaResult,
+  readCaller,
+  readEvent,
+  shapeResult,
+} from './front-doors.ts';
 import { createResponder, internalError, isVersionRead } from './responder.ts';
 import { type VersionDocument, versionDocument } from './version-document.ts';
 
@@ -22,9 +28,8 @@ export async function handler(event: unknown): Promise<LambdaResult | VersionDoc
   try {
     arrival = readEvent(event);
     if (!arrival) return versionDocument;
-    const { door, request } = arrival;
-    const refusal = guard && isVersionRead(request) ? await guard(arrival.caller()) : undefined;
-    return shapeResult(door, respond(request, refusal));
+    const refusal = guard && isVersionRead(arrival) ? await guard(readCaller(arrival)) : undefined;
+    return shapeResult(arrival.door, respond(arrival, refusal));
   } catch (error) {
     // Never the event: it may hold an Authorization header.
     console.error('answering a request failed', error);

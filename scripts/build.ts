@@ -34,16 +34,19 @@ export function bakedValuesFrom(env: NodeJS.ProcessEnv, root: string): BakedValu
   return { serverVersion, includePythonVersion: !truthy(env.OMIT_PYTHON_VERSION) };
 }
 
-export async function build(
-  env: NodeJS.ProcessEnv = process.env,
-  root: string = projectRoot,
-): Promise<BuildResult> {
-  const baked = bakedValuesFrom(env, root);
-  const outdir = join(root, 'dist');
-  rmSync(outdir, { recursive: true, force: true });
-  const result = await esbuild.build({
+/**
+ * Every esbuild option the project uses. `build` applies it to the handler; the benchmark
+ * applies it to its reference handlers, so that all of them are bundled alike.
+ */
+export function esbuildOptions(
+  root: string,
+  entry: string,
+  outdir: string,
+  baked: BakedValues,
+): esbuild.BuildOptions & { metafile: true } {
+  return {
     absWorkingDir: root,
-    entryPoints: { handler: 'handler/index.ts' },
+    entryPoints: { handler: entry },
     outdir,
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
@@ -62,18 +65,40 @@ export async function build(
     metafile: true,
     logLevel: 'warning',
     define: bakedDefines(baked),
-  });
+  };
+}
+
+/** Bundles `entry` into `outdir` (emptied first) as a Lambda-loadable ES module package. */
+export async function writeBundle(
+  root: string,
+  entry: string,
+  outdir: string,
+  baked: BakedValues,
+): Promise<Pick<BuildResult, 'files' | 'metafile'>> {
+  rmSync(outdir, { recursive: true, force: true });
+  const result = await esbuild.build(esbuildOptions(root, entry, outdir, baked));
   // Lambda reads `.js` as ESM only under a package.json saying so, and the deployed
   // package holds dist/ alone.
+  const manifest = join(outdir, 'package.json');
   writeFileSync(
-    join(outdir, 'package.json'),
+    manifest,
     `${JSON.stringify({ name: 'synapse-version-function', private: true, type: 'module' })}\n`,
   );
   const files: Record<string, number> = {};
-  for (const path of [...Object.keys(result.metafile.outputs), 'dist/package.json']) {
+  for (const path of [...Object.keys(result.metafile.outputs), relative(root, manifest)]) {
     files[path] = statSync(join(root, path)).size;
   }
-  return { ...baked, outdir: relative(root, outdir), files, metafile: result.metafile };
+  return { files, metafile: result.metafile };
+}
+
+export async function build(
+  env: NodeJS.ProcessEnv = process.env,
+  root: string = projectRoot,
+): Promise<BuildResult> {
+  const baked = bakedValuesFrom(env, root);
+  const outdir = join(root, 'dist');
+  const { files, metafile } = await writeBundle(root, 'handler/index.ts', outdir, baked);
+  return { ...baked, outdir: relative(root, outdir), files, metafile };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import type { ALBResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readEvent } from '../../handler/front-doors.ts';
+import { readCaller, readEvent } from '../../handler/front-doors.ts';
 import { handler } from '../../handler/index.ts';
 import { TEST_SERVER_VERSION } from '../baked-for-tests.ts';
 import { loadEvent } from '../fixtures.ts';
@@ -149,7 +149,10 @@ describe('faults while answering', () => {
 });
 
 describe('what the access policy is told of the caller', () => {
-  const callerOf = (event: unknown) => readEvent(event)?.caller();
+  const callerOf = (event: unknown) => {
+    const arrival = readEvent(event);
+    return arrival && readCaller(arrival);
+  };
 
   it('payload 2.0: the header and the source address the gateway saw', () => {
     const event = loadEvent('http-api-query-and-token');

@@ -1,0 +1,43 @@
+// Warm cost, side by side in one process: each bundle answers the same event in batches,
+// the bundles' batches interleaved in random order so that drift on a shared machine hits
+// them alike. Prints the median nanoseconds per invocation of each.
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+const [eventPath = '', batchesText = '20', batchSizeText = '10000', ...bundles] =
+  process.argv.slice(2);
+const event = JSON.parse(readFileSync(eventPath, 'utf8'));
+const batches = Number(batchesText);
+const batchSize = Number(batchSizeText);
+const context = {};
+
+// One closure per bundle, so that each loop keeps type feedback of its own handler.
+const makeLoop = (handler) => async (count) => {
+  let status = 0;
+  for (let i = 0; i < count; i++) status = (await handler(event, context)).statusCode;
+  return status;
+};
+const loops = [];
+for (const bundle of bundles) {
+  const { handler } = await import(pathToFileURL(bundle).href);
+  loops.push(makeLoop(handler));
+}
+const statuses = [];
+for (const loop of loops) statuses.push(await loop(batchSize * 2));
+
+const samples = loops.map(() => []);
+for (let b = 0; b < batches; b++) {
+  const order = loops.map((_, i) => i).sort(() => Math.random() - 0.5);
+  for (const i of order) {
+    const start = process.hrtime.bigint();
+    await loops[i](batchSize);
+    samples[i].push(Number(process.hrtime.bigint() - start) / batchSize);
+  }
+}
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+process.stdout.write(JSON.stringify({ nsPerCall: samples.map(median), statuses }));
+process.exit(0);
