@@ -167,33 +167,40 @@ for (let run = 0; run < RUNS; run++) {
 
 // --- Warm --------------------------------------------------------------------------------
 const warmChild = join(benchDir, 'warm.mjs');
-const warmNames = ['noop', 'product', 'hono', 'middy-powertools'];
+// Each round runs two processes, each with the no-op handler beside it: the handler alone,
+// and the two references together (their allocation and collection would otherwise land
+// in the handler's batches). Every ratio is to the no-op of the same process.
+const warmGroups = [['product'], ['hono', 'middy-powertools']];
+const warmNames = ['noop', ...warmGroups.flat()];
 const warm = new Map<string, number[]>(warmNames.map((name) => [name, []]));
-const warmRatios: number[] = [];
+const warmRatio = new Map<string, number[]>(warmNames.map((name) => [name, []]));
 console.log(
   `warm: ${WARM_ROUNDS} rounds x ${WARM_BATCHES * WARM_BATCH_SIZE} invocations per candidate...`,
 );
 for (let round = 0; round < WARM_ROUNDS; round++) {
-  const names = shuffle(warmNames);
-  const out = execFileSync(
-    node,
-    [
-      warmChild,
-      openEvent,
-      String(WARM_BATCHES),
-      String(WARM_BATCH_SIZE),
-      ...names.map((name) => bundles[name] ?? ''),
-    ],
-    { env: openEnv, encoding: 'utf8' },
-  );
-  const report = JSON.parse(out) as { nsPerCall: number[]; statuses: number[] };
-  names.forEach((name, i) => {
-    if (report.statuses[i] !== 200)
-      throw new Error(`${name} answered ${report.statuses[i]} when warm`);
-    warm.get(name)?.push(report.nsPerCall[i] ?? Number.NaN);
-  });
-  const ns = (name: string) => report.nsPerCall[names.indexOf(name)] ?? Number.NaN;
-  warmRatios.push(ns('product') / ns('noop'));
+  for (const group of shuffle(warmGroups)) {
+    const names = shuffle(['noop', ...group]);
+    const out = execFileSync(
+      node,
+      [
+        warmChild,
+        openEvent,
+        String(WARM_BATCHES),
+        String(WARM_BATCH_SIZE),
+        ...names.map((name) => bundles[name] ?? ''),
+      ],
+      { env: openEnv, encoding: 'utf8' },
+    );
+    const report = JSON.parse(out) as { nsPerCall: number[]; statuses: number[] };
+    const ns = (name: string) => report.nsPerCall[names.indexOf(name)] ?? Number.NaN;
+    names.forEach((name, i) => {
+      if (report.statuses[i] !== 200) {
+        throw new Error(`${name} answered ${report.statuses[i]} when warm`);
+      }
+      warm.get(name)?.push(ns(name));
+      warmRatio.get(name)?.push(ns(name) / ns('noop'));
+    });
+  }
 }
 await ssm.close();
 
@@ -234,7 +241,6 @@ const referenceSizes = Object.fromEntries(
 const coldOf = (name: string) => (cold.get(name) ?? []).map((s) => s.wallMs);
 const noopCold = median(coldOf('noop'));
 const nodeCold = median(coldOf('node'));
-const warmNoop = median(warm.get('noop') ?? []);
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 const kb = (bytes: number) => `${fmt(bytes / 1024, 1)} KB`;
 
@@ -257,13 +263,12 @@ const coldRows = candidates.map((c) => {
     candidate: c,
     row: `| ${c.label} | ${fmt(m / noopCold)}× | ${fmt(quantile(wall, 0.25) / noopCold)}–${fmt(quantile(wall, 0.75) / noopCold)}× | ${fmt(m / nodeCold)}× | ${rss.length ? `${fmt(median(rss) / 1024, 1)} MB` : '–'} | ${split} |`,
     medianMs: m,
-    importPlusFirst: median(samples.map((s) => (s.importMs ?? 0) + (s.firstMs ?? 0))),
   };
 });
 const warmRows = warmNames.map((name) => {
-  const m = median(warm.get(name) ?? []);
   const label = coldRows.find((r) => r.candidate.name === name)?.candidate.label ?? name;
-  return `| ${label} | ${fmt(m, 0)} ns | ${fmt(m / warmNoop)}× |`;
+  const ratio = median(warmRatio.get(name) ?? []);
+  return `| ${label} | ${fmt(median(warm.get(name) ?? []), 0)} ns | ${fmt(ratio)}× |`;
 });
 
 const byKey = (k: string) => coldRows.find((r) => key(r.candidate) === k);
@@ -276,15 +281,23 @@ const budgets: Budget[] = [
   { name: 'AWS SDK files and modules in what open mode loads = 0', value: sdkInOpenMode, limit: 0 },
   {
     name: 'warm ≤ 2× the no-op handler',
-    value: median(warmRatios),
+    value: median(warmRatio.get('product') ?? []),
     limit: 2,
   },
   {
-    name: 'access-policy import + first request ≤ 1.00× the eager-SDK build',
-    value:
-      (byKey('product (policy)')?.importPlusFirst ?? Number.NaN) /
-      (byKey('eager-sdk (policy)')?.importPlusFirst ?? Number.NaN),
-    limit: 1,
+    // Both builds load the same code, so equal is the expected result; the 5 % is this
+    // paired comparison's run-to-run spread on a shared machine. What the budget catches is
+    // a lazy path that loads or does more than the eager one.
+    name: 'access-policy import + first request ≤ 1.05× the eager-SDK build (median of paired runs)',
+    value: median(
+      (cold.get('product (policy)') ?? []).map((lazy, run) => {
+        const eager = cold.get('eager-sdk (policy)')?.[run];
+        const total = (s: ColdSample | undefined) =>
+          (s?.importMs ?? Number.NaN) + (s?.firstMs ?? 0);
+        return total(lazy) / total(eager);
+      }),
+    ),
+    limit: 1.05,
   },
 ];
 const verdicts = checkBudgets(budgets);
@@ -304,10 +317,11 @@ ${coldRows.map((r) => r.row).join('\n')}
 
 ## Warm
 
-Each round, one process imports every bundle and has each answer the same event in
-${WARM_BATCHES} batches of ${WARM_BATCH_SIZE}, the bundles' batches interleaved in random order;
-median batch per bundle, then the median over ${WARM_ROUNDS} rounds. The budget uses the median of
-the per-round ratios.
+Each round, a process imports the no-op handler beside this handler (another, beside the two
+references) and has each answer the same event in ${WARM_BATCHES} batches of ${WARM_BATCH_SIZE},
+batches interleaved in random order. Per invocation: the median batch, then the median over
+${WARM_ROUNDS} rounds; ratios: the median of the per-round ratios to the no-op handler of the same
+process (absolute nanoseconds are shown for scale only).
 
 | candidate | per invocation | vs no-op |
 |---|---|---|

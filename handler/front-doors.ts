@@ -121,28 +121,35 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 
 export type LambdaResult = APIGatewayProxyStructuredResultV2 | APIGatewayProxyResult | ALBResult;
 
+function shape(door: FrontDoor, answer: HttpAnswer): LambdaResult {
+  const { status: statusCode, headers, body } = answer;
+  if (door === 'payload-2.0' || door === 'payload-1.0') {
+    return { statusCode, headers, body, isBase64Encoded: false };
+  }
+  const statusDescription = `${statusCode} ${STATUS_TEXT[statusCode] ?? ''}`.trimEnd();
+  if (door === 'alb')
+    return { statusCode, statusDescription, headers, body, isBase64Encoded: false };
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers)) multiValueHeaders[name] = [value];
+  return { statusCode, statusDescription, multiValueHeaders, body, isBase64Encoded: false };
+}
+
+// The responder's answers are a handful of constants, so each door's result for each is
+// built once and then reused, frozen (the runtime only serialises it).
+const shaped: Record<FrontDoor, WeakMap<HttpAnswer, LambdaResult>> = {
+  'payload-2.0': new WeakMap(),
+  'payload-1.0': new WeakMap(),
+  alb: new WeakMap(),
+  'alb-multi-value': new WeakMap(),
+};
+
 /** Shapes an answer the way the front door it came through requires. */
 export function shapeResult(door: FrontDoor, answer: HttpAnswer): LambdaResult {
-  const { status: statusCode, headers, body } = answer;
-  switch (door) {
-    case 'payload-2.0':
-    case 'payload-1.0':
-      return { statusCode, headers, body, isBase64Encoded: false };
-    case 'alb':
-    case 'alb-multi-value': {
-      const statusDescription = `${statusCode} ${STATUS_TEXT[statusCode] ?? ''}`.trimEnd();
-      if (door === 'alb') {
-        return {
-          statusCode,
-          statusDescription,
-          headers,
-          body,
-          isBase64Encoded: false,
-        };
-      }
-      const multiValueHeaders: Record<string, string[]> = {};
-      for (const [name, value] of Object.entries(headers)) multiValueHeaders[name] = [value];
-      return { statusCode, statusDescription, multiValueHeaders, body, isBase64Encoded: false };
-    }
+  const results = shaped[door];
+  let result = results.get(answer);
+  if (result === undefined) {
+    result = Object.freeze(shape(door, answer));
+    results.set(answer, result);
   }
+  return result;
 }
