@@ -110,6 +110,11 @@ describe('decide: the admission table', () => {
     expect(decide(networks, read([], '198.51.100.7'))).toBeUndefined();
   });
 
+  it('treats an IPv4-mapped IPv6 address as the IPv4 host it is', () => {
+    expect(decide(networks, read([], '::ffff:203.0.113.9'))).toBeUndefined();
+    expect(decide(networks, read([], '::ffff:192.0.2.9'))).toBe('forbidden');
+  });
+
   it('answers a networks-only policy outside its networks with M_FORBIDDEN', () => {
     expect(decide(networks, read([], '198.51.100.8'))).toBe('forbidden');
     expect(decide(networks, read([], '2001:db9::1'))).toBe('forbidden');
