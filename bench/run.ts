@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build, projectRoot, writeBundle } from '../scripts/build.ts';
-import { startSsmEndpoint } from '../test/integration/ssm-endpoint.ts';
+import { startSsmEndpoint } from '../test/support/ssm-endpoint.ts';
 import { type Budget, checkBudgets } from './budgets.ts';
 import { median, quantile } from './stats.ts';
 

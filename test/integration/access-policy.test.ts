@@ -13,7 +13,7 @@ import {
   ssmEnvironment,
   startSsmEndpoint,
   THROTTLED,
-} from './ssm-endpoint.ts';
+} from '../support/ssm-endpoint.ts';
 
 type Handler = (event: unknown) => Promise<unknown>;
 type Result = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string>; body: string };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalServer, send, startLocalServer } from './local-server.ts';
-import { type SsmEndpoint, ssmEnvironment, startSsmEndpoint } from './ssm-endpoint.ts';
+import { type LocalServer, send, startLocalServer } from '../support/local-server.ts';
+import { type SsmEndpoint, ssmEnvironment, startSsmEndpoint } from '../support/ssm-endpoint.ts';
 
 const VERSION = '/_synapse/admin/v1/server_version';
 const TOKEN = 'svt_end-to-end-token-0123456789-abcdefghijklmnopq';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalServer, send, startLocalServer } from './local-server.ts';
+import { type LocalServer, send, startLocalServer } from '../support/local-server.ts';
 
 const VERSION = '/_synapse/admin/v1/server_version';
 const UNRECOGNIZED = '{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}';

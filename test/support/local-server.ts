@@ -23,6 +23,8 @@ export function freePort(): Promise<number> {
 
 export interface LocalServer {
   baseUrl: string;
+  /** The `npm start` process; the server runs among its descendants. */
+  pid: number;
   /** Everything the server has printed so far, stdout and stderr. */
   output: () => string;
   stop: () => Promise<void>;
@@ -76,7 +78,7 @@ export async function startLocalServer(
       reject(new Error(`npm start exited with ${code}:\n${output}`));
     });
   });
-  return { baseUrl, output: () => output, stop };
+  return { baseUrl, pid: child.pid ?? 0, output: () => output, stop };
 }
 
 export interface Reply {

@@ -1,0 +1,183 @@
+// `npm run load [-- --duration 15 --connections 16]`: drives the `npm start` server on
+// loopback with autocannon for a fixed time, in open mode and with an access policy read
+// from a loopback SSM endpoint. Every response's status is checked against the request
+// that caused it. Fails on any error, any unexpected status, or memory growth past a bound.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { startLocalServer } from '../test/support/local-server.ts';
+import { ssmEnvironment, startSsmEndpoint } from '../test/support/ssm-endpoint.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '15' },
+    connections: { type: 'string', default: '16' },
+    'max-growth-mb': { type: 'string', default: '64' },
+    'warm-up': { type: 'string', default: '10' },
+  },
+});
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+const MAX_GROWTH_MB = Number(args['max-growth-mb']);
+const WARM_UP = Number(args['warm-up']);
+const VERSION = '/_synapse/admin/v1/server_version';
+
+interface Probe {
+  label: string;
+  request: autocannon.Request;
+  expect: number;
+}
+
+/** Resident memory of a process and all its descendants, in bytes (Linux /proc). */
+function treeRss(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  let total = 0;
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.pop() as number;
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+    } catch {
+      // gone
+    }
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+interface Outcome {
+  mode: string;
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  timeouts: number;
+  unexpected: number;
+  rssBefore: number;
+  rssAfter: number;
+}
+
+async function drive(mode: string, env: NodeJS.ProcessEnv, probes: Probe[]): Promise<Outcome> {
+  const server = await startLocalServer(env);
+  try {
+    const unexpected = new Map<string, number>();
+    const requests = probes.map((probe) => ({
+      ...probe.request,
+      onResponse: (status: number) => {
+        if (status !== probe.expect) {
+          const key = `${probe.label}: ${status}`;
+          unexpected.set(key, (unexpected.get(key) ?? 0) + 1);
+        }
+      },
+    }));
+    const run = (duration: number) =>
+      autocannon({ url: server.baseUrl, connections: CONNECTIONS, duration, requests });
+    // Warm-up: JIT, the policy's first read, and the emulator's heap growing to its working
+    // size; growth is measured after it, where a leak would show and sizing would not.
+    await run(WARM_UP);
+    const rssBefore = treeRss(server.pid);
+    const result = await run(DURATION);
+    const rssAfter = treeRss(server.pid);
+    for (const [key, count] of unexpected) console.error(`  unexpected ${key} x${count}`);
+    return {
+      mode,
+      requests: result.requests.total,
+      perSecond: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      unexpected: [...unexpected.values()].reduce((a, b) => a + b, 0),
+      rssBefore,
+      rssAfter,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+const openProbes: Probe[] = [
+  { label: 'GET version', request: { method: 'GET', path: VERSION }, expect: 200 },
+  { label: 'HEAD version', request: { method: 'HEAD', path: VERSION }, expect: 200 },
+  { label: 'OPTIONS', request: { method: 'OPTIONS', path: VERSION }, expect: 204 },
+  { label: 'POST version', request: { method: 'POST', path: VERSION }, expect: 405 },
+  { label: 'trailing slash', request: { method: 'GET', path: `${VERSION}/` }, expect: 404 },
+  { label: 'GET /health', request: { method: 'GET', path: '/health' }, expect: 200 },
+];
+
+const token = 'svt_load-token-0123456789-abcdefghijklmnopqrstuvwx';
+const bearer = (value: string) => ({ authorization: `Bearer ${value}` });
+const policyProbes: Probe[] = [
+  {
+    label: 'listed token',
+    request: { method: 'GET', path: VERSION, headers: bearer(token) },
+    expect: 200,
+  },
+  { label: 'no token', request: { method: 'GET', path: VERSION }, expect: 401 },
+  {
+    label: 'unlisted token',
+    request: { method: 'GET', path: VERSION, headers: bearer('wrong') },
+    expect: 401,
+  },
+  { label: 'OPTIONS', request: { method: 'OPTIONS', path: VERSION }, expect: 204 },
+  { label: 'GET /health', request: { method: 'GET', path: '/health' }, expect: 200 },
+];
+
+console.log(`load: ${DURATION} s per mode, ${CONNECTIONS} connections, loopback only`);
+const outcomes: Outcome[] = [];
+outcomes.push(await drive('open', {}, openProbes));
+const ssm = await startSsmEndpoint({
+  kind: 'value',
+  value: JSON.stringify({ tokens_sha256: [createHash('sha256').update(token).digest('hex')] }),
+});
+try {
+  outcomes.push(
+    await drive(
+      'access policy',
+      ssmEnvironment(ssm, '/synapse-version/access-policy', 60),
+      policyProbes,
+    ),
+  );
+} finally {
+  await ssm.close();
+}
+
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+console.log(
+  '\n| mode | requests | per second | p50 | p99 | errors | timeouts | unexpected statuses | server RSS before → after |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const o of outcomes) {
+  console.log(
+    `| ${o.mode} | ${o.requests} | ${Math.round(o.perSecond)} | ${o.p50} ms | ${o.p99} ms | ${o.errors} | ${o.timeouts} | ${o.unexpected} | ${mb(o.rssBefore)} → ${mb(o.rssAfter)} MB |`,
+  );
+}
+const failures = outcomes.flatMap((o) => [
+  ...(o.errors + o.timeouts > 0 ? [`${o.mode}: ${o.errors} errors, ${o.timeouts} timeouts`] : []),
+  ...(o.unexpected > 0 ? [`${o.mode}: ${o.unexpected} unexpected statuses`] : []),
+  ...(o.requests === 0 ? [`${o.mode}: no requests completed`] : []),
+  ...((o.rssAfter - o.rssBefore) / 2 ** 20 > MAX_GROWTH_MB
+    ? [`${o.mode}: memory grew ${mb(o.rssAfter - o.rssBefore)} MB (bound ${MAX_GROWTH_MB} MB)`]
+    : []),
+]);
+if (failures.length > 0) {
+  console.error(`\nload failed:\n  ${failures.join('\n  ')}`);
+  process.exitCode = 1;
+} else {
+  console.log(
+    `\nload passed: no errors, no unexpected statuses, growth within ${MAX_GROWTH_MB} MB`,
+  );
+}
