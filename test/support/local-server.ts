@@ -39,10 +39,14 @@ export async function startLocalServer(
   timeoutMs = 90_000,
 ): Promise<LocalServer> {
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
+  // A policy set in the developer's shell must not leak into an open-mode run.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('ACCESS_POLICY_')),
+  );
   const child: ChildProcess = spawn(
     'npm',
     ['start', '--', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)],
-    { cwd: projectRoot, env: { ...process.env, ...env }, detached: true, stdio: 'pipe' },
+    { cwd: projectRoot, env: { ...inherited, ...env }, detached: true, stdio: 'pipe' },
   );
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
