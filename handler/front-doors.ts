@@ -121,7 +121,12 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 
 export type LambdaResult = APIGatewayProxyStructuredResultV2 | APIGatewayProxyResult | ALBResult;
 
-function shape(door: FrontDoor, answer: HttpAnswer): LambdaResult {
+/**
+ * Shapes an answer the way the front door it came through requires. The result is a new
+ * object each time, since local tools rewrite it (`osls invoke local` parses the body in
+ * place); the header set is the responder's own, frozen, and only ever read.
+ */
+export function shapeResult(door: FrontDoor, answer: HttpAnswer): LambdaResult {
   const { status: statusCode, headers, body } = answer;
   if (door === 'payload-2.0' || door === 'payload-1.0') {
     return { statusCode, headers, body, isBase64Encoded: false };
@@ -132,24 +137,4 @@ function shape(door: FrontDoor, answer: HttpAnswer): LambdaResult {
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(headers)) multiValueHeaders[name] = [value];
   return { statusCode, statusDescription, multiValueHeaders, body, isBase64Encoded: false };
-}
-
-// The responder's answers are a handful of constants, so each door's result for each is
-// built once and then reused, frozen (the runtime only serialises it).
-const shaped: Record<FrontDoor, WeakMap<HttpAnswer, LambdaResult>> = {
-  'payload-2.0': new WeakMap(),
-  'payload-1.0': new WeakMap(),
-  alb: new WeakMap(),
-  'alb-multi-value': new WeakMap(),
-};
-
-/** Shapes an answer the way the front door it came through requires. */
-export function shapeResult(door: FrontDoor, answer: HttpAnswer): LambdaResult {
-  const results = shaped[door];
-  let result = results.get(answer);
-  if (result === undefined) {
-    result = Object.freeze(shape(door, answer));
-    results.set(answer, result);
-  }
-  return result;
 }

@@ -183,3 +183,13 @@ describe('what the access policy is told of the caller', () => {
     expect(callerOf(loadEvent('alb-get'))?.sourceIp).toBeUndefined();
   });
 });
+
+describe('results', () => {
+  it('are fresh objects: a tool that rewrites one (osls invoke local) leaves the next intact', async () => {
+    const first = await invoke<V2>(loadEvent('http-api-get'));
+    (first as { body: unknown }).body = JSON.parse(first.body as string);
+    const second = await invoke<V2>(loadEvent('http-api-get'));
+    expect(second.body).toBe(DOCUMENT);
+    expect(second).not.toBe(first);
+  });
+});
