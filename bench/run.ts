@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build, projectRoot, writeBundle } from '../scripts/build.ts';
+import { environmentWithoutPolicy } from '../test/support/local-server.ts';
 import { startSsmEndpoint } from '../test/support/ssm-endpoint.ts';
 import { type Budget, checkBudgets } from './budgets.ts';
 import { median, quantile } from './stats.ts';
@@ -76,9 +77,7 @@ const configuredEnv = {
   AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'bench',
 };
-const openEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !name.startsWith('ACCESS_POLICY_')),
-);
+const openEnv = environmentWithoutPolicy();
 
 // --- Cold starts -------------------------------------------------------------------------
 interface Candidate {

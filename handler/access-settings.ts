@@ -6,11 +6,11 @@ export interface AccessSettings {
   parameterName: string;
   /** How long a fetched policy is used before it is read again. */
   ttlSeconds: number;
-  /** How long after a failed read the next is tried; also the 503's Retry-After. */
+  /** How long after a failed read the next is tried (the 503's Retry-After is the cap). */
   retrySeconds: number;
 }
 
-export const DEFAULT_TTL_SECONDS = 300;
+const DEFAULT_TTL_SECONDS = 300;
 /** Seconds between reads of a policy that could not be read, at most. */
 export const POLICY_RETRY_SECONDS = 5;
 const MAX_TTL_SECONDS = 86_400;

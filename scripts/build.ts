@@ -10,7 +10,6 @@ import { checkVersionString, composeVersionString } from './version-string.ts';
 export const projectRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 
 export interface BuildResult extends BakedValues {
-  outdir: string;
   /** Bytes of each file written, keyed by its path relative to the project. */
   files: Record<string, number>;
   metafile: esbuild.Metafile;
@@ -98,7 +97,7 @@ export async function build(
   const baked = bakedValuesFrom(env, root);
   const outdir = join(root, 'dist');
   const { files, metafile } = await writeBundle(root, 'handler/index.ts', outdir, baked);
-  return { ...baked, outdir: relative(root, outdir), files, metafile };
+  return { ...baked, files, metafile };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -3,7 +3,7 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
 /** Bounds on one read, well inside the function's 5-second timeout. */
-export const SSM_LIMITS = {
+const SSM_LIMITS = {
   connectionTimeoutMs: 1_000,
   requestTimeoutMs: 1_000,
   maxAttempts: 2,

@@ -103,23 +103,22 @@ describe('a build from an export with no .git', () => {
     expect(files.some((url) => /\/dist\/chunks\/guard-[\w-]+\.js$/.test(url))).toBe(true);
   });
 
-  it('prints the baked version and the bundle size from `npm run build`', () => {
-    const run = spawnSync(process.execPath, ['scripts/build.ts'], {
+  const buildCli = (versionString: string) =>
+    spawnSync(process.execPath, ['scripts/build.ts'], {
       cwd: root,
       encoding: 'utf8',
-      env: { ...process.env, SYNAPSE_VERSION_STRING: '' },
+      env: { ...process.env, SYNAPSE_VERSION_STRING: versionString },
     });
+
+  it('prints the baked version and the bundle size from `npm run build`', () => {
+    const run = buildCli('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('baked server_version: 1.139.0 (with python_version)');
     expect(run.stdout).toMatch(/dist\/handler\.js\s+\d+ bytes/);
   });
 
   it('fails the CLI with the variable named, and no stack', () => {
-    const run = spawnSync(process.execPath, ['scripts/build.ts'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, SYNAPSE_VERSION_STRING: 'a\nb' },
-    });
+    const run = buildCli('a\nb');
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^build failed: SYNAPSE_VERSION_STRING: .*printable ASCII/);
     expect(run.stderr).not.toContain('    at ');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../scripts/build.ts';
+import { environmentWithoutPolicy } from '../support/local-server.ts';
 import { projectRoot, readSamTemplate, readServerlessYml, type Template } from './templates.ts';
 
 const run = promisify(execFile);
@@ -89,15 +90,12 @@ describe('serverless.yml, through osls package', () => {
   const pack = async (args: string[]): Promise<Template> => {
     const out = mkdtempSync(join(tmpdir(), 'synapse-version-grant-'));
     outs.push(out);
-    const env = { ...process.env };
-    delete env.ACCESS_POLICY_PARAMETER;
-    delete env.ACCESS_POLICY_TTL_SECONDS;
     await run(
       join(projectRoot, 'node_modules/.bin/serverless'),
       ['package', '--package', out, ...args],
       {
         cwd: projectRoot,
-        env,
+        env: environmentWithoutPolicy(),
       },
     );
     return JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));

@@ -2,18 +2,16 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { environmentWithoutPolicy } from '../support/local-server.ts';
 
 const run = promisify(execFile);
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** `npm run invoke -- events/<file>.json`, as the README says: `osls invoke local`. */
 async function invoke(eventFile: string): Promise<Record<string, unknown>> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('ACCESS_POLICY_')),
-  );
   const { stdout } = await run('npm', ['run', '--silent', 'invoke', '--', eventFile], {
     cwd: projectRoot,
-    env,
+    env: environmentWithoutPolicy(),
     timeout: 60_000,
   });
   // osls prints the result as JSON, with a body that parses shown parsed.

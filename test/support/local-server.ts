@@ -21,6 +21,13 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** This process's environment without the access-policy settings a shell may carry. */
+export function environmentWithoutPolicy(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('ACCESS_POLICY_')),
+  );
+}
+
 export interface LocalServer {
   baseUrl: string;
   /** The `npm start` process; the server runs among its descendants. */
@@ -40,9 +47,7 @@ export async function startLocalServer(
 ): Promise<LocalServer> {
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
   // A policy set in the developer's shell must not leak into an open-mode run.
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('ACCESS_POLICY_')),
-  );
+  const inherited = environmentWithoutPolicy();
   const child: ChildProcess = spawn(
     'npm',
     ['start', '--', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)],
