@@ -38,21 +38,47 @@ export interface LocalServer {
 }
 
 /**
- * Runs `npm start` exactly as the README says, on ports of its own, and resolves once
+ * Runs `npm start` exactly as the README says, on a port of its own, and resolves once
  * serverless-offline says it is ready. Bounded: gives up after `timeoutMs`.
  */
 export async function startLocalServer(
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 90_000,
 ): Promise<LocalServer> {
-  const [httpPort, lambdaPort] = [await freePort(), await freePort()];
+  const httpPort = await freePort();
   // A policy set in the developer's shell must not leak into an open-mode run.
   const inherited = environmentWithoutPolicy();
-  const child: ChildProcess = spawn(
-    'npm',
-    ['start', '--', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)],
-    { cwd: projectRoot, env: { ...inherited, ...env }, detached: true, stdio: 'pipe' },
-  );
+  // `--httpPort` alone, as the README says: nothing else listens on a fixed port.
+  return serve('npm', ['start', '--', '--httpPort', String(httpPort)], {
+    cwd: projectRoot,
+    env: { ...inherited, ...env },
+    httpPort,
+    timeoutMs,
+  });
+}
+
+/** Runs the project's serverless-offline on another service's folder (test fixtures). */
+export async function startOfflineService(cwd: string, timeoutMs = 90_000): Promise<LocalServer> {
+  const httpPort = await freePort();
+  const cli = `${projectRoot}node_modules/.bin/serverless`;
+  return serve(cli, ['offline', 'start', '--httpPort', String(httpPort)], {
+    cwd,
+    env: environmentWithoutPolicy(),
+    httpPort,
+    timeoutMs,
+  });
+}
+
+interface ServeOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  httpPort: number;
+  timeoutMs: number;
+}
+
+async function serve(command: string, args: string[], options: ServeOptions): Promise<LocalServer> {
+  const { cwd, env, httpPort, timeoutMs } = options;
+  const child: ChildProcess = spawn(command, args, { cwd, env, detached: true, stdio: 'pipe' });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
@@ -71,7 +97,7 @@ export async function startLocalServer(
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`npm start was not ready after ${timeoutMs} ms:\n${output}`));
+      reject(new Error(`${command} was not ready after ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
     const collect = (chunk: Buffer): void => {
       output += chunk.toString();
@@ -84,7 +110,7 @@ export async function startLocalServer(
     child.stderr?.on('data', collect);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code}:\n${output}`));
+      reject(new Error(`${command} exited with ${code}:\n${output}`));
     });
   });
   return { baseUrl, pid: child.pid ?? 0, output: () => output, stop };

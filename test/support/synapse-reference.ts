@@ -1,0 +1,51 @@
+// The answers of ../shared/reference (Synapse's VersionServlet, OptionsResource,
+// set_cors_headers, respond_with_json and the health resource), written out from the
+// reference table rather than imported from the handler, so that a fault in the
+// handler's own header sets cannot slip into what the tests expect.
+
+export const VERSION_PATH = '/_synapse/admin/v1/server_version';
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, HEAD, POST, PUT, DELETE, OPTIONS',
+  'access-control-allow-headers': 'X-Requested-With, Content-Type, Authorization, Date',
+  'access-control-expose-headers': 'Synapse-Trace-Id, Server',
+};
+
+/** Every header of a JSON answer (errors too), by lower-case name. */
+export const synapseJsonHeaders = (version: string): Record<string, string> => ({
+  'content-type': 'application/json',
+  'cache-control': 'no-cache, no-store, must-revalidate',
+  ...CORS,
+  server: `Synapse/${version}`,
+});
+
+/** Every header of the 204 that answers OPTIONS on any path. */
+export const synapsePreflightHeaders = (version: string): Record<string, string> => ({
+  ...CORS,
+  server: `Synapse/${version}`,
+});
+
+/** Every header of `GET /health`. */
+export const synapseHealthHeaders = (version: string): Record<string, string> => ({
+  'content-type': 'text/plain',
+  server: `Synapse/${version}`,
+});
+
+export const UNRECOGNIZED = '{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}';
+export const MISSING_TOKEN = '{"errcode":"M_MISSING_TOKEN","error":"Missing access token"}';
+export const UNKNOWN_TOKEN =
+  '{"errcode":"M_UNKNOWN_TOKEN","error":"Invalid access token passed.","soft_logout":false}';
+export const FORBIDDEN = '{"errcode":"M_FORBIDDEN","error":"You are not a server admin"}';
+
+/** The preflight a browser sends before a cross-origin fetch with a token. */
+export const BROWSER_PREFLIGHT = {
+  origin: 'https://admin.example.net',
+  'access-control-request-method': 'GET',
+  'access-control-request-headers': 'authorization',
+  accept: '*/*',
+  'sec-fetch-mode': 'cors',
+  'sec-fetch-site': 'cross-site',
+  'sec-fetch-dest': 'empty',
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0.0.0',
+};
