@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../scripts/build.ts';
-import { environmentWithoutPolicy } from '../support/local-server.ts';
-import { projectRoot, readSamTemplate, readServerlessYml, type Template } from './templates.ts';
+import { holds, oslsPackage, type Packaged, parameterValues } from './cloudformation.ts';
+import { readSamTemplate, readServerlessYml, type Template } from './templates.ts';
 
-const run = promisify(execFile);
 const PARAMETER = '/synapse-version/access-policy';
-const PARAMETER_ARN = `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${PARAMETER}`;
+// Both infra files name the parameter through the stack parameter AccessPolicyParameter.
+const STACK_PARAMETER_ARN =
+  'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${AccessPolicyParameter}';
 
 /** The grant both infra files must make, with `arn` the parameter's ARN as they spell it. */
 function expectExactGrant(statements: Template[], arn: unknown): void {
@@ -28,17 +24,6 @@ function expectExactGrant(statements: Template[], arn: unknown): void {
       },
     },
   ]);
-}
-
-/** Evaluates the literal-only conditions osls writes (Fn::Not over Fn::Equals). */
-function holds(condition: Template): boolean {
-  if ('Fn::Not' in condition) return !holds(condition['Fn::Not'][0]);
-  if ('Fn::Equals' in condition) {
-    const [a, b] = condition['Fn::Equals'];
-    if (typeof a !== 'string' || typeof b !== 'string') throw new Error('not a literal');
-    return a === b;
-  }
-  throw new Error(`unexpected condition ${JSON.stringify(condition)}`);
 }
 
 describe('infra/template.yaml', () => {
@@ -67,14 +52,34 @@ describe('infra/template.yaml', () => {
   it('grants exactly GetParameter on that parameter and Decrypt through SSM, only when set', () => {
     const grant = sam.Resources.AccessPolicyReadPolicy;
     expect(grant.Condition).toBe('HasAccessPolicy');
-    expect(grant.Properties.Roles).toEqual([{ Ref: 'VersionFunctionRole' }]);
-    const arn = {
-      'Fn::Sub':
-        'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${AccessPolicyParameter}',
-    };
-    expectExactGrant(grant.Properties.PolicyDocument.Statement, arn);
+    expect(grant.Properties.Roles).toEqual([{ Ref: 'FunctionRole' }]);
+    expectExactGrant(grant.Properties.PolicyDocument.Statement, { 'Fn::Sub': STACK_PARAMETER_ARN });
     // The function's own policies grant nothing else.
     expect(sam.Resources.VersionFunction.Properties).not.toHaveProperty('Policies');
+  });
+
+  it('gives the function a role of its own that writes its own log group and nothing else', () => {
+    expect(sam.Resources.VersionFunction.Properties.Role).toEqual({
+      'Fn::GetAtt': 'FunctionRole.Arn',
+    });
+    const role = sam.Resources.FunctionRole.Properties;
+    // No managed policy: AWSLambdaBasicExecutionRole would reach every log group.
+    expect(role).not.toHaveProperty('ManagedPolicyArns');
+    expect(role.Policies).toEqual([
+      {
+        PolicyName: 'write-own-logs',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Resource: { 'Fn::GetAtt': 'FunctionLogGroup.Arn' },
+            },
+          ],
+        },
+      },
+    ]);
   });
 
   it('accepts only parameter paths the grant can name', () => {
@@ -86,32 +91,13 @@ describe('infra/template.yaml', () => {
 });
 
 describe('serverless.yml, through osls package', () => {
-  const outs: string[] = [];
-  const pack = async (args: string[]): Promise<Template> => {
-    const out = mkdtempSync(join(tmpdir(), 'synapse-version-grant-'));
-    outs.push(out);
-    await run(
-      join(projectRoot, 'node_modules/.bin/serverless'),
-      ['package', '--package', out, ...args],
-      {
-        cwd: projectRoot,
-        env: environmentWithoutPolicy(),
-      },
-    );
-    return JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
-  };
-  const fn = (template: Template): Template =>
-    Object.values(template.Resources as Record<string, Template>).find(
-      (r) => r.Type === 'AWS::Lambda::Function',
-    ) ?? {};
-
-  let open: Template;
-  let locked: Template;
+  let open: Packaged;
+  let locked: Packaged;
   beforeAll(async () => {
     await build();
     // One at a time: osls keeps working state in the service directory.
-    open = await pack([]);
-    locked = await pack([
+    open = await oslsPackage();
+    locked = await oslsPackage([
       '--param',
       `accessPolicyParameter=${PARAMETER}`,
       '--param',
@@ -119,33 +105,51 @@ describe('serverless.yml, through osls package', () => {
     ]);
   }, 120_000);
   afterAll(() => {
-    for (const out of outs) rmSync(out, { recursive: true, force: true });
+    open?.remove();
+    locked?.remove();
   });
+  const fn = (template: Template): Template =>
+    Object.values(template.Resources as Record<string, Template>).find(
+      (r) => r.Type === 'AWS::Lambda::Function',
+    ) ?? {};
 
   it('declares the setting in serverless.yml', () => {
     const sls = readServerlessYml();
     expect(sls.custom.accessPolicyParameter).toContain('param:accessPolicyParameter');
   });
 
+  it('hands the name to CloudFormation, which decides the condition', () => {
+    const { template } = locked;
+    expect(template.Parameters.AccessPolicyParameter).toMatchObject({
+      Type: 'String',
+      Default: PARAMETER,
+    });
+    expect(template.Conditions.HasAccessPolicy).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AccessPolicyParameter' }, ''] }],
+    });
+  });
+
   it('in open mode, passes no setting and makes no grant', () => {
-    expect(fn(open).Properties.Environment?.Variables ?? {}).toEqual({});
-    const grant = open.Resources.AccessPolicyReadPolicy;
-    expect(grant.Condition).toBe('HasAccessPolicy');
-    expect(holds(open.Conditions.HasAccessPolicy)).toBe(false);
+    const { template } = open;
+    expect(fn(template).Properties.Environment?.Variables ?? {}).toEqual({});
+    expect(template.Resources.AccessPolicyReadPolicy.Condition).toBe('HasAccessPolicy');
+    expect(holds(template, 'HasAccessPolicy', parameterValues(template))).toBe(false);
   });
 
   it('with the setting, passes it and grants exactly what reading it needs', () => {
-    expect(fn(locked).Properties.Environment).toEqual({
+    const { template } = locked;
+    expect(fn(template).Properties.Environment).toEqual({
       Variables: { ACCESS_POLICY_PARAMETER: PARAMETER, ACCESS_POLICY_TTL_SECONDS: '60' },
     });
-    expect(holds(locked.Conditions.HasAccessPolicy)).toBe(true);
-    const grant = locked.Resources.AccessPolicyReadPolicy;
+    expect(holds(template, 'HasAccessPolicy', parameterValues(template))).toBe(true);
+    const grant = template.Resources.AccessPolicyReadPolicy;
     expect(grant.Properties.Roles).toEqual([{ Ref: 'IamRoleLambdaExecution' }]);
-    expectExactGrant(grant.Properties.PolicyDocument.Statement, { 'Fn::Sub': PARAMETER_ARN });
+    expectExactGrant(grant.Properties.PolicyDocument.Statement, { 'Fn::Sub': STACK_PARAMETER_ARN });
   });
 
   it('grants the function nothing else beyond its own logs', () => {
-    const role = locked.Resources.IamRoleLambdaExecution;
+    const role = locked.template.Resources.IamRoleLambdaExecution;
+    expect(role.Properties).not.toHaveProperty('ManagedPolicyArns');
     const actions = (role.Properties.Policies as Template[]).flatMap((policy) =>
       (policy.PolicyDocument.Statement as Template[]).flatMap((s) => s.Action),
     );

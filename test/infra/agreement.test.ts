@@ -1,92 +1,234 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as entry from '../../handler/index.ts';
 import { ROUTES } from '../../handler/routes.ts';
-import { readSamTemplate, readServerlessYml } from './templates.ts';
+import { build } from '../../scripts/build.ts';
+import {
+  deployedResources,
+  holds,
+  oslsPackage,
+  type Packaged,
+  parameterValues,
+  samTransform,
+} from './cloudformation.ts';
+import type { Template } from './templates.ts';
 
-const sls = readServerlessYml();
-const sam = readSamTemplate();
-const samFunction = sam.Resources.VersionFunction.Properties;
-const slsFunction = sls.functions.version;
+// serverless.yml and infra/template.yaml compared as the CloudFormation they become:
+// `osls package` on one side, AWS's SAM transform on the other.
+const PARAMETER = '/synapse-version/access-policy';
 
-// The fields API Gateway's access log must record, so the function need not.
-const ACCESS_LOG_FIELDS = [
-  '$context.httpMethod',
-  '$context.path',
-  '$context.status',
-  '$context.responseLatency',
-  '$context.identity.sourceIp',
-  '$context.identity.userAgent',
-  '$context.requestId',
-];
+interface Deployment {
+  template: Template;
+  values: Record<string, string>;
+}
 
-describe('serverless.yml and infra/template.yaml agree', () => {
-  it('on runtime, architecture, memory and a short timeout', () => {
-    expect(sls.provider.runtime).toBe('nodejs24.x');
-    expect(samFunction.Runtime).toBe(sls.provider.runtime);
-    expect(sls.provider.architecture).toBe('arm64');
-    expect(samFunction.Architectures).toEqual([sls.provider.architecture]);
-    expect(samFunction.MemorySize).toBe(sls.provider.memorySize);
-    expect(samFunction.Timeout).toBe(sls.provider.timeout);
-    expect(sls.provider.timeout).toBeLessThanOrEqual(10);
+let slsOpen: Packaged;
+let slsLocked: Packaged;
+let samOpen: Template;
+let samLocked: Template;
+
+beforeAll(async () => {
+  await build();
+  slsOpen = await oslsPackage();
+  slsLocked = await oslsPackage([
+    '--param',
+    `accessPolicyParameter=${PARAMETER}`,
+    '--param',
+    'accessPolicyTtlSeconds=60',
+  ]);
+  samOpen = await samTransform();
+  samLocked = await samTransform({
+    AccessPolicyParameter: PARAMETER,
+    AccessPolicyTtlSeconds: '60',
+  });
+}, 120_000);
+afterAll(() => {
+  slsOpen?.remove();
+  slsLocked?.remove();
+});
+
+const deployments = (): Record<string, [Deployment, Deployment]> => ({
+  open: [
+    { template: slsOpen.template, values: parameterValues(slsOpen.template) },
+    { template: samOpen, values: parameterValues(samOpen) },
+  ],
+  locked: [
+    { template: slsLocked.template, values: parameterValues(slsLocked.template) },
+    {
+      template: samLocked,
+      values: parameterValues(samLocked, {
+        AccessPolicyParameter: PARAMETER,
+        AccessPolicyTtlSeconds: '60',
+      }),
+    },
+  ],
+});
+
+const ofType = (d: Deployment, type: string): Template[] =>
+  Object.values(deployedResources(d.template, d.values)).filter((r) => r.Type === type);
+
+const only = (d: Deployment, type: string): Template => {
+  const [resource, ...others] = ofType(d, type);
+  expect(others, type).toHaveLength(0);
+  expect(resource, type).toBeDefined();
+  return resource as Template;
+};
+
+/** Resolves Fn::If and Ref to stack parameters, as CloudFormation does at deploy time. */
+function resolve(d: Deployment, node: unknown): unknown {
+  if (Array.isArray(node)) return node.map((item) => resolve(d, item));
+  if (typeof node !== 'object' || node === null) return node;
+  const record = node as Template;
+  if ('Fn::If' in record) {
+    const [condition, yes, no] = record['Fn::If'];
+    return resolve(d, holds(d.template, condition, d.values) ? yes : no);
+  }
+  if ('Ref' in record && record.Ref in d.values) return d.values[record.Ref];
+  if ('Ref' in record && record.Ref === 'AWS::NoValue') return undefined;
+  if ('Fn::Sub' in record && typeof record['Fn::Sub'] === 'string') {
+    return {
+      'Fn::Sub': (record['Fn::Sub'] as string).replace(/\$\{([A-Za-z]+)\}/g, (whole, name) =>
+        name in d.values ? (d.values[name] as string) : whole,
+      ),
+    };
+  }
+  return Object.fromEntries(
+    Object.entries(record)
+      .map(([key, value]) => [key, resolve(d, value)])
+      .filter(([, value]) => value !== undefined),
+  );
+}
+
+/** The routes as `METHOD /path`, from Route resources (osls) or the OpenAPI body (SAM). */
+function routes(d: Deployment): string[] {
+  const keys = ofType(d, 'AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey as string);
+  const [api] = ofType(d, 'AWS::ApiGatewayV2::Api');
+  for (const [path, methods] of Object.entries((api?.Properties.Body?.paths ?? {}) as Template)) {
+    for (const method of Object.keys(methods)) {
+      const verb = method === 'x-amazon-apigateway-any-method' ? 'ANY' : method.toUpperCase();
+      keys.push(path === '$default' ? '$default' : `${verb} ${path}`);
+    }
+  }
+  return keys.sort();
+}
+
+/** Payload format versions of every integration the API has. */
+function payloadFormats(d: Deployment): string[] {
+  const formats = ofType(d, 'AWS::ApiGatewayV2::Integration').map(
+    (r) => r.Properties.PayloadFormatVersion as string,
+  );
+  const [api] = ofType(d, 'AWS::ApiGatewayV2::Api');
+  for (const methods of Object.values((api?.Properties.Body?.paths ?? {}) as Template)) {
+    for (const operation of Object.values(methods as Template)) {
+      formats.push((operation as Template)['x-amazon-apigateway-integration'].payloadFormatVersion);
+    }
+  }
+  return [...new Set(formats)];
+}
+
+/** Every IAM action the function's role and attached policies allow. */
+function allowedActions(d: Deployment): string[] {
+  const statements = [
+    ...ofType(d, 'AWS::IAM::Role').flatMap((role) =>
+      (role.Properties.Policies ?? []).flatMap((p: Template) => p.PolicyDocument.Statement),
+    ),
+    ...ofType(d, 'AWS::IAM::Policy').flatMap((p) => p.Properties.PolicyDocument.Statement),
+  ] as Template[];
+  return statements.flatMap((s) => [s.Action].flat() as string[]).sort();
+}
+
+describe.each(['open', 'locked'])('%s: osls package and the SAM transform agree', (mode) => {
+  const pair = (): [Deployment, Deployment] => deployments()[mode] as [Deployment, Deployment];
+
+  it('on one function: runtime, architecture, memory, timeout, JSON logs at WARN', () => {
+    const [sls, sam] = pair().map((d) => only(d, 'AWS::Lambda::Function').Properties);
+    const pick = (p: Template) => ({
+      Runtime: p.Runtime,
+      Architectures: p.Architectures,
+      MemorySize: p.MemorySize,
+      Timeout: p.Timeout,
+      LogFormat: p.LoggingConfig.LogFormat,
+      ApplicationLogLevel: p.LoggingConfig.ApplicationLogLevel,
+      SystemLogLevel: p.LoggingConfig.SystemLogLevel,
+    });
+    expect(pick(sls as Template)).toEqual(pick(sam as Template));
+    expect(pick(sls as Template)).toEqual({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 128,
+      Timeout: 5,
+      LogFormat: 'JSON',
+      ApplicationLogLevel: 'WARN',
+      SystemLogLevel: 'WARN',
+    });
   });
 
-  it('on the handler, deployed from the same dist/', () => {
-    expect(samFunction.CodeUri).toBe('../dist');
-    expect(sls.package.patterns).toEqual(['!**', 'dist/**']);
-    expect(slsFunction.handler).toBe(`dist/${samFunction.Handler}`);
-    const exportName = String(samFunction.Handler).split('.').pop() ?? '';
+  it('on the handler: the same export of the same dist/', () => {
+    const [sls, sam] = pair().map((d) => only(d, 'AWS::Lambda::Function').Properties.Handler);
+    // osls zips dist/ itself; SAM zips the contents of its CodeUri, ../dist.
+    expect(sls).toBe(`dist/${sam}`);
+    const exportName = String(sam).split('.').pop() ?? '';
     expect(typeof (entry as Record<string, unknown>)[exportName]).toBe('function');
   });
 
-  it("on the routes, which are the handler's own plus a catch-all", () => {
-    const slsRoutes = (slsFunction.events as { httpApi: unknown }[]).map(({ httpApi }) =>
-      typeof httpApi === 'string' ? httpApi : (httpApi as { method: string; path: string }),
+  it('on the environment the function gets', () => {
+    // An empty Variables map and no Environment at all give the function the same.
+    const [sls, sam] = pair().map(
+      (d) =>
+        (resolve(d, only(d, 'AWS::Lambda::Function').Properties.Environment) as Template)
+          ?.Variables ?? {},
     );
-    expect(slsRoutes).toEqual([...ROUTES.map((path) => ({ method: '*', path })), '*']);
-
-    const samEvents = Object.values(samFunction.Events) as {
-      Type: string;
-      Properties: Record<string, unknown>;
-    }[];
-    expect(samEvents.every((event) => event.Type === 'HttpApi')).toBe(true);
-    for (const event of samEvents) expect(event.Properties.ApiId).toEqual({ Ref: 'HttpApi' });
-    const routed = samEvents.filter((event) => 'Path' in event.Properties);
-    expect(routed.map((event) => [event.Properties.Method, event.Properties.Path])).toEqual(
-      ROUTES.map((path) => ['ANY', path]),
+    expect(sls).toEqual(sam);
+    expect(sls).toEqual(
+      mode === 'open'
+        ? {}
+        : { ACCESS_POLICY_PARAMETER: PARAMETER, ACCESS_POLICY_TTL_SECONDS: '60' },
     );
-    // An HttpApi event with neither Path nor Method is SAM's $default route.
-    const catchAll = samEvents.filter((event) => !('Path' in event.Properties));
-    expect(catchAll).toHaveLength(1);
-    expect(catchAll[0]?.Properties).not.toHaveProperty('Method');
   });
 
-  it('on JSON function logs that keep only warnings and errors', () => {
-    expect(sls.provider.logs.lambda).toMatchObject({
-      logFormat: 'JSON',
-      applicationLogLevel: 'WARN',
-    });
-    expect(samFunction.LoggingConfig).toMatchObject({
-      LogFormat: 'JSON',
-      ApplicationLogLevel: 'WARN',
-    });
+  it("on the routes: the handler's own, any method, and $default, all payload 2.0", () => {
+    const [sls, sam] = pair();
+    expect(routes(sls as Deployment)).toEqual(routes(sam as Deployment));
+    expect(routes(sls as Deployment)).toEqual(
+      ['$default', ...ROUTES.map((path) => `ANY ${path}`)].sort(),
+    );
+    expect(payloadFormats(sls as Deployment)).toEqual(['2.0']);
+    expect(payloadFormats(sam as Deployment)).toEqual(['2.0']);
   });
 
-  it('on the same gateway access log, with every field an operator needs', () => {
-    const slsFormat = sls.provider.logs.httpApi.format as string;
-    const samFormat = sam.Resources.HttpApi.Properties.AccessLogSettings.Format as string;
-    expect(samFormat).toBe(slsFormat);
-    const fields = Object.values(JSON.parse(slsFormat) as Record<string, string>);
-    expect(fields).toEqual(expect.arrayContaining(ACCESS_LOG_FIELDS));
-    expect(slsFormat).not.toMatch(/authorization/i);
+  it('on an HTTP API with no CORS configuration, served from $default with the same access log', () => {
+    const [sls, sam] = pair();
+    for (const d of [sls, sam] as Deployment[]) {
+      const api = only(d, 'AWS::ApiGatewayV2::Api');
+      expect(api.Properties).not.toHaveProperty('CorsConfiguration');
+      expect(api.Properties.Body ?? {}).not.toHaveProperty('x-amazon-apigateway-cors');
+      expect(only(d, 'AWS::ApiGatewayV2::Stage').Properties.StageName).toBe('$default');
+    }
+    const [slsLog, samLog] = [sls, sam].map(
+      (d) => only(d as Deployment, 'AWS::ApiGatewayV2::Stage').Properties.AccessLogSettings.Format,
+    );
+    expect(slsLog).toBe(samLog);
+    expect(slsLog).not.toMatch(/authorization/i);
   });
 
-  it('on an HTTP API at the root of its host, answering preflights through the function', () => {
-    expect(sls.provider.httpApi?.cors).toBeUndefined();
-    const api = sam.Resources.HttpApi;
-    expect(api.Type).toBe('AWS::Serverless::HttpApi');
-    expect(api.Properties).not.toHaveProperty('CorsConfiguration');
-    // No StageName: SAM serves the $default stage, with no stage prefix in the URL.
-    expect(api.Properties).not.toHaveProperty('StageName');
-    expect(sls.provider.apiGateway).toBeUndefined();
+  it('on log retention: 14 days for the function and the access log', () => {
+    for (const d of pair()) {
+      const retention = ofType(d, 'AWS::Logs::LogGroup').map((g) => g.Properties.RetentionInDays);
+      expect(retention).toEqual([14, 14]);
+    }
+  });
+
+  it('on what the function may do: its logs, and the policy only when set', () => {
+    const [sls, sam] = pair();
+    for (const d of [sls, sam] as Deployment[]) {
+      const others = allowedActions(d).filter((action) => !action.startsWith('logs:'));
+      expect(others).toEqual(mode === 'open' ? [] : ['kms:Decrypt', 'ssm:GetParameter']);
+    }
+    const grants = [sls, sam].map((d) =>
+      ofType(d as Deployment, 'AWS::IAM::Policy').map((p) =>
+        resolve(d as Deployment, p.Properties.PolicyDocument),
+      ),
+    );
+    expect(grants[0]).toEqual(grants[1]);
+    expect(grants[0]).toHaveLength(mode === 'open' ? 0 : 1);
   });
 });

@@ -1,46 +1,79 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectExactHeaders } from '../support/exact-headers.ts';
 import { type LocalServer, send, startLocalServer } from '../support/local-server.ts';
-import { type SsmEndpoint, ssmEnvironment, startSsmEndpoint } from '../support/ssm-endpoint.ts';
+import { EMULATOR_CREDENTIALS, type Moto, startMoto } from '../support/moto.ts';
+import { synadmVersion } from '../support/synadm.ts';
+import {
+  MISSING_TOKEN,
+  synapseJsonHeaders,
+  UNKNOWN_TOKEN,
+  VERSION_PATH as VERSION,
+} from '../support/synapse-reference.ts';
 
-const VERSION = '/_synapse/admin/v1/server_version';
-const TOKEN = 'svt_end-to-end-token-0123456789-abcdefghijklmnopq';
+// The README's locked-mode quick start, end to end: moto_server as SSM, the policy put
+// with awscli as a SecureString, `npm start` reading it through the real AWS SDK.
 const PARAMETER = '/synapse-version/access-policy';
+const TTL_SECONDS = 1;
+const newToken = (): string => randomBytes(32).toString('base64url');
+const digest = (token: string): string => createHash('sha256').update(token).digest('hex');
+const policy = (...tokens: string[]): string =>
+  JSON.stringify({ tokens_sha256: tokens.map(digest) });
 
-let ssm: SsmEndpoint;
+const first = newToken();
+const second = newToken();
+let moto: Moto;
 let server: LocalServer;
+let serverVersion: string;
 
 beforeAll(async () => {
-  const digest = createHash('sha256').update(TOKEN).digest('hex');
-  ssm = await startSsmEndpoint({
-    kind: 'value',
-    value: JSON.stringify({ tokens_sha256: [digest] }),
+  moto = await startMoto();
+  await moto.putSecureString(PARAMETER, policy(first));
+  server = await startLocalServer({
+    ACCESS_POLICY_PARAMETER: PARAMETER,
+    ACCESS_POLICY_TTL_SECONDS: String(TTL_SECONDS),
+    AWS_ENDPOINT_URL_SSM: moto.url,
+    ...EMULATOR_CREDENTIALS,
   });
-  // Exactly the README's command: the settings and AWS variables in the environment.
-  server = await startLocalServer(ssmEnvironment(ssm, PARAMETER, 60));
+  serverVersion = /baked server_version: (.+) \(with/.exec(server.output())?.[1] ?? '';
 });
 afterAll(async () => {
   await server?.stop();
-  await ssm?.close();
+  await moto?.stop();
 });
 
-describe('npm start with an access policy from a loopback SSM endpoint', () => {
-  it('answers no token with 401 M_MISSING_TOKEN', async () => {
-    const reply = await send(server.baseUrl, 'GET', VERSION);
+const read = (token?: string) =>
+  send(server.baseUrl, 'GET', VERSION, token ? { authorization: `Bearer ${token}` } : {});
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('npm start with a SecureString policy in moto_server', () => {
+  it('refuses no token: 401 M_MISSING_TOKEN with Synapse headers', async () => {
+    const reply = await read();
     expect(reply.status).toBe(401);
-    expect(reply.body).toBe('{"errcode":"M_MISSING_TOKEN","error":"Missing access token"}');
+    expect(reply.body).toBe(MISSING_TOKEN);
+    expectExactHeaders(reply, synapseJsonHeaders(serverVersion));
   });
 
-  it('answers an unlisted token with 401 M_UNKNOWN_TOKEN', async () => {
-    const reply = await send(server.baseUrl, 'GET', VERSION, { authorization: 'Bearer nope' });
+  it('refuses an unlisted token: 401 M_UNKNOWN_TOKEN', async () => {
+    const reply = await read(second);
     expect(reply.status).toBe(401);
-    expect(JSON.parse(reply.body).errcode).toBe('M_UNKNOWN_TOKEN');
+    expect(reply.body).toBe(UNKNOWN_TOKEN);
   });
 
   it('admits the listed token', async () => {
-    const reply = await send(server.baseUrl, 'GET', VERSION, { authorization: `Bearer ${TOKEN}` });
+    const reply = await read(first);
     expect(reply.status).toBe(200);
-    expect(JSON.parse(reply.body)).toHaveProperty('server_version');
+    expect(JSON.parse(reply.body).server_version).toBe(serverVersion);
+  });
+
+  it('synadm with the token prints the version; with another, the Matrix error', async () => {
+    const admitted = await synadmVersion(server.baseUrl, first);
+    expect(admitted.code).toBe(0);
+    expect(JSON.parse(admitted.stdout).server_version).toBe(serverVersion);
+    const refused = await synadmVersion(server.baseUrl, second);
+    // synadm reports the status on stderr and prints the body it got.
+    expect(refused.stderr).toContain('returned status code 401');
+    expect(JSON.parse(refused.stdout)).toMatchObject({ errcode: 'M_UNKNOWN_TOKEN' });
   });
 
   it('keeps preflights and /health open', async () => {
@@ -48,9 +81,18 @@ describe('npm start with an access policy from a loopback SSM endpoint', () => {
     expect((await send(server.baseUrl, 'GET', '/health')).body).toBe('OK');
   });
 
-  it('read the parameter from the endpoint, with decryption, and logged no token', () => {
-    expect(ssm.calls.length).toBeGreaterThanOrEqual(1);
-    expect(ssm.calls[0]).toMatchObject({ name: PARAMETER, withDecryption: true, signed: true });
-    expect(server.output()).not.toContain(TOKEN);
+  it('rotates within the TTL: both tokens, then the new one alone', async () => {
+    await moto.putSecureString(PARAMETER, policy(first, second));
+    await pause(TTL_SECONDS * 1_000 + 300);
+    expect((await read(first)).status).toBe(200);
+    expect((await read(second)).status).toBe(200);
+    await moto.putSecureString(PARAMETER, policy(second));
+    await pause(TTL_SECONDS * 1_000 + 300);
+    expect((await read(first)).status).toBe(401);
+    expect((await read(second)).status).toBe(200);
+  });
+
+  it('logged no token', () => {
+    for (const token of [first, second]) expect(server.output()).not.toContain(token);
   });
 });

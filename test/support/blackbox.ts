@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './local-server.ts';
+import { DEBIAN, requireTool } from './tools.ts';
+
+/** The modules the project ships for operators: the tests probe with this very file. */
+export const BLACKBOX_CONFIG = fileURLToPath(
+  new URL('../../monitoring/blackbox.yml', import.meta.url),
+);
+
+export interface BlackboxExporter {
+  /** The metrics of one probe, as Prometheus would scrape them. */
+  probe: (module: string, target: string) => Promise<string>;
+  stop: () => Promise<void>;
+}
+
+/** The value of a metric without labels in a probe's metrics, or undefined. */
+export function metric(metrics: string, name: string): number | undefined {
+  const line = metrics.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}
+
+/** Runs Debian's prometheus-blackbox-exporter with `config` on a loopback port. */
+export async function startBlackboxExporter(
+  config: string = BLACKBOX_CONFIG,
+  timeoutMs = 20_000,
+): Promise<BlackboxExporter> {
+  const exporter = requireTool(
+    'prometheus-blackbox-exporter',
+    DEBIAN('prometheus-blackbox-exporter'),
+  );
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(
+    exporter,
+    [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`],
+    { stdio: 'ignore', detached: true },
+  );
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-child.pid, 'SIGTERM');
+    await exited;
+  };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/-/healthy`, { signal: AbortSignal.timeout(1_000) })).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await stop();
+      throw new Error(`prometheus-blackbox-exporter did not start on ${base}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const probe = async (module: string, target: string): Promise<string> => {
+    const query = new URLSearchParams({ module, target, debug: 'true' });
+    const reply = await fetch(`${base}/probe?${query}`, { signal: AbortSignal.timeout(15_000) });
+    return reply.text();
+  };
+  return { probe, stop };
+}
