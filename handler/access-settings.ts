@@ -1,5 +1,6 @@
-// Read once, at module load. Part of every cold start, so it imports nothing: the code
-// that enforces a policy is loaded only when one is configured.
+// Read once, at module load. Part of every cold start, so it imports nothing but the rules:
+// the code that enforces a policy is loaded only when one is configured.
+import rules from './access-rules.json' with { type: 'json' };
 
 export interface AccessSettings {
   /** Name of the SSM parameter holding the policy. */
@@ -10,10 +11,13 @@ export interface AccessSettings {
   retrySeconds: number;
 }
 
-const DEFAULT_TTL_SECONDS = 300;
 /** Seconds between reads of a policy that could not be read, at most. */
 export const POLICY_RETRY_SECONDS = 5;
-const MAX_TTL_SECONDS = 86_400;
+
+// The rules live in access-rules.json, which the osls settings check (infra/) reads too
+// and the SAM template's parameter constraints are tested against: one rule everywhere.
+const PARAMETER_PATH = new RegExp(`^${rules.parameterPath}$`);
+const WHOLE_NUMBER = /^\d+$/;
 
 /**
  * The access-policy settings, or undefined when `ACCESS_POLICY_PARAMETER` is unset or
@@ -24,17 +28,17 @@ export function readAccessSettings(env: NodeJS.ProcessEnv): AccessSettings | und
   const parameterName = env.ACCESS_POLICY_PARAMETER?.trim() ?? '';
   if (parameterName === '') return undefined;
   // A hierarchical name: the infra files grant `parameter<name>`, which needs the slash.
-  if (!/^(\/[A-Za-z0-9_.-]+)+$/.test(parameterName) || parameterName.length > 1011) {
-    throw new Error(
-      'ACCESS_POLICY_PARAMETER must be an SSM parameter path such as /synapse-version/access-policy',
-    );
+  if (!PARAMETER_PATH.test(parameterName) || parameterName.length > rules.parameterMaxLength) {
+    throw new Error(`ACCESS_POLICY_PARAMETER ${rules.parameterProblem}`);
   }
   const ttlText = env.ACCESS_POLICY_TTL_SECONDS?.trim() ?? '';
-  const ttlSeconds = ttlText === '' ? DEFAULT_TTL_SECONDS : Number(ttlText);
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
-    throw new Error(
-      `ACCESS_POLICY_TTL_SECONDS must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}`,
-    );
+  const ttlSeconds = ttlText === '' ? rules.ttlDefaultSeconds : Number(ttlText);
+  if (
+    (ttlText !== '' && !WHOLE_NUMBER.test(ttlText)) ||
+    ttlSeconds < rules.ttlMinSeconds ||
+    ttlSeconds > rules.ttlMaxSeconds
+  ) {
+    throw new Error(`ACCESS_POLICY_TTL_SECONDS ${rules.ttlProblem}`);
   }
   return { parameterName, ttlSeconds, retrySeconds: Math.min(ttlSeconds, POLICY_RETRY_SECONDS) };
 }

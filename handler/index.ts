@@ -1,5 +1,5 @@
 import type { Guard } from './access/guard.ts';
-import { readAccessSettings } from './access-settings.ts';
+import { type AccessSettings, readAccessSettings } from './access-settings.ts';
 import {
   type Arrival,
   type LambdaResult,
@@ -7,43 +7,62 @@ import {
   readEvent,
   shapeResult,
 } from './front-doors.ts';
-import { createResponder, internalError, isVersionRead } from './responder.ts';
+import { createResponder, type HttpAnswer, internalError, isVersionRead } from './responder.ts';
 import { type VersionDocument, versionDocument } from './version-document.ts';
 
 const respond = createResponder(versionDocument);
 
-// Open mode (no ACCESS_POLICY_PARAMETER) never loads the policy code or the AWS SDK: the
-// import below is a separate chunk, fetched only when a policy is configured. It starts at
-// module load, during the function's init, but is not awaited there: a top-level await
-// would stop `require()` of the bundle (`osls invoke local` loads handlers that way).
-const accessSettings = readAccessSettings(process.env);
-const guard: Promise<Guard> | undefined = accessSettings
-  ? import('./access/guard.ts').then(
-      ({ createGuard }) => createGuard(accessSettings),
-      (error: unknown) => {
-        console.error('loading the access-policy code failed; refusing reads', error);
-        return async () => 'unavailable' as const;
-      },
-    )
-  : undefined;
+// An unusable setting does not fail the init: a failed init makes API Gateway answer its
+// own non-Matrix 500 and Lambda re-run the init on every request. The function starts,
+// says what is wrong once, and answers every request but preflights with Synapse's 500.
+let accessSettings: AccessSettings | undefined;
+let misconfiguration: string | undefined;
+try {
+  accessSettings = readAccessSettings(process.env);
+} catch (error) {
+  misconfiguration = error instanceof Error ? error.message : String(error);
+  console.error(`${misconfiguration}; every request is answered 500 until it is fixed`);
+}
+
+/**
+ * Loads the policy code (a chunk of its own, with the AWS SDK) and completes the first
+ * read of the policy. Awaited at the top level, so that the work happens in Lambda's init,
+ * at full CPU, rather than in the first invoke; the read is bounded (2.5 s), far inside
+ * the init's 10 seconds. Open mode never gets here and never loads the chunk.
+ */
+async function loadGuard(settings: AccessSettings): Promise<Guard> {
+  try {
+    const { createGuard } = await import('./access/guard.ts');
+    return await createGuard(settings);
+  } catch (error) {
+    console.error('loading the access-policy code failed; refusing reads', error);
+    return async () => 'unavailable';
+  }
+}
+const guard: Guard | undefined = accessSettings ? await loadGuard(accessSettings) : undefined;
+
+async function answer(arrival: Arrival): Promise<HttpAnswer> {
+  if (misconfiguration !== undefined) return respond(arrival, 'misconfigured');
+  const refusal = guard && isVersionRead(arrival) ? await guard(readCaller(arrival)) : undefined;
+  return respond(arrival, refusal);
+}
 
 /**
  * Lambda entry point: translates the event, asks the responder, shapes the result.
  * A direct invocation (`aws lambda invoke`, `sam local invoke` with no event) gets the
- * version document itself.
+ * version document itself, or, with an unusable setting, an error naming it.
  */
 export async function handler(event: unknown): Promise<LambdaResult | VersionDocument> {
   let arrival: Arrival | undefined;
   try {
     arrival = readEvent(event);
-    if (!arrival) return versionDocument;
-    const refusal =
-      guard && isVersionRead(arrival) ? await (await guard)(readCaller(arrival)) : undefined;
-    return shapeResult(arrival.door, respond(arrival, refusal));
+    if (arrival) return shapeResult(arrival.door, await answer(arrival));
   } catch (error) {
     // Never the event: it may hold an Authorization header.
     console.error('answering a request failed', error);
-    const answer = internalError(`Synapse/${versionDocument.server_version}`);
-    return shapeResult(arrival?.door ?? 'payload-2.0', answer);
+    const fault = internalError(`Synapse/${versionDocument.server_version}`);
+    return shapeResult(arrival?.door ?? 'payload-2.0', fault);
   }
+  if (misconfiguration !== undefined) throw new Error(misconfiguration);
+  return versionDocument;
 }

@@ -15,8 +15,17 @@ export interface HttpAnswer {
   body: string;
 }
 
-/** Why the access policy turned a request away; each maps to one of Synapse's answers. */
-export type Refusal = 'missing-token' | 'unknown-token' | 'forbidden' | 'unavailable';
+/**
+ * Why a request is turned away; each maps to one of Synapse's answers. The access policy
+ * decides the first four on reads of the version route; 'misconfigured' is the function's
+ * own state when a setting is unusable, and turns away everything but preflights.
+ */
+export type Refusal =
+  | 'missing-token'
+  | 'unknown-token'
+  | 'forbidden'
+  | 'unavailable'
+  | 'misconfigured';
 
 export type Responder = (request: HttpRequest, refusal?: Refusal) => HttpAnswer;
 
@@ -52,6 +61,7 @@ export function createResponder(document: Readonly<VersionDocument>): Responder 
   const unrecognized = { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' };
   const notFound = matrix(404, unrecognized);
   const notAllowed = matrix(405, unrecognized);
+  const serverError = matrix(500, { errcode: 'M_UNKNOWN', error: 'Internal server error' });
   const refusals: Record<Refusal, HttpAnswer> = {
     'missing-token': matrix(401, { errcode: 'M_MISSING_TOKEN', error: 'Missing access token' }),
     'unknown-token': matrix(401, {
@@ -65,11 +75,14 @@ export function createResponder(document: Readonly<VersionDocument>): Responder 
       { errcode: 'M_UNKNOWN', error: 'Access policy unavailable' },
       Object.freeze({ ...json, 'Retry-After': String(POLICY_RETRY_SECONDS) }),
     ),
+    misconfigured: serverError,
   };
 
   const route = (request: HttpRequest, refusal: Refusal | undefined): HttpAnswer => {
     const { method, path } = request;
     if (method === 'OPTIONS') return preflight;
+    // Unusable settings: nothing is served, /health included, so that probes see it.
+    if (refusal === 'misconfigured') return serverError;
     const read = method === 'GET' || method === 'HEAD';
     if (path === VERSION_PATH) {
       if (!read) return notAllowed;

@@ -1,6 +1,6 @@
 // The one owner of esbuild's options. `npm run build` runs it; the tests and the benchmark
 // import `build` so that they measure exactly what ships.
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -15,22 +15,30 @@ export interface BuildResult extends BakedValues {
   metafile: esbuild.Metafile;
 }
 
-const truthy = (value: string | undefined): boolean =>
-  value !== undefined && /^(1|true|yes)$/i.test(value.trim());
+/** OMIT_PYTHON_VERSION's documented values; anything else is refused, not guessed. */
+export function omitPythonVersion(value: string | undefined): boolean {
+  const text = (value ?? '').trim().toLowerCase();
+  if (['1', 'true', 'yes'].includes(text)) return true;
+  if (['', '0', 'false', 'no'].includes(text)) return false;
+  throw new Error(
+    `OMIT_PYTHON_VERSION must be 1, true or yes (leave python_version out) or 0, false, no or empty (keep it): ${JSON.stringify(value)}`,
+  );
+}
 
 /** Reads the build-time settings from the environment; throws with the variable's name. */
 export function bakedValuesFrom(env: NodeJS.ProcessEnv, root: string): BakedValues {
   const override = env.SYNAPSE_VERSION_STRING;
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: unknown };
   if (typeof pkg.version !== 'string') throw new Error('package.json has no "version"');
-  const serverVersion =
-    override !== undefined && override !== '' ? override : composeVersionString(pkg.version, root);
+  // Empty is unset, as in a shell's `VAR= npm run build`; anything else is taken verbatim.
+  const overridden = override !== undefined && override !== '';
+  const serverVersion = overridden ? override : composeVersionString(pkg.version, root);
   const problem = checkVersionString(serverVersion);
   if (problem) {
-    const source = override ? 'SYNAPSE_VERSION_STRING' : 'the composed version';
+    const source = overridden ? 'SYNAPSE_VERSION_STRING' : 'the composed version';
     throw new Error(`${source}: ${problem}: ${JSON.stringify(serverVersion)}`);
   }
-  return { serverVersion, includePythonVersion: !truthy(env.OMIT_PYTHON_VERSION) };
+  return { serverVersion, includePythonVersion: !omitPythonVersion(env.OMIT_PYTHON_VERSION) };
 }
 
 /**
@@ -59,7 +67,9 @@ export function esbuildOptions(
     // The AWS SDK's ESM build: its CommonJS one needs a require shim and imports slower.
     mainFields: ['module', 'main'],
     minify: true,
-    sourcemap: true,
+    // Written beside the bundle without a sourceMappingURL, then moved out of dist/ by
+    // writeBundle: nothing enables them at run time, so they stay out of the package.
+    sourcemap: 'external',
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
@@ -67,35 +77,73 @@ export function esbuildOptions(
   };
 }
 
-/** Bundles `entry` into `outdir` (emptied first) as a Lambda-loadable ES module package. */
+/**
+ * Bundles `entry` into `outdir` as a Lambda-loadable ES module package. The bundle is
+ * written to a staging folder and put in place only once complete; source maps go to
+ * `mapsdir`, outside the package. On any failure `outdir` is removed, so that nothing
+ * stale is left to deploy.
+ */
 export async function writeBundle(
   root: string,
   entry: string,
   outdir: string,
   baked: BakedValues,
+  mapsdir: string = `${outdir}-sourcemaps`,
 ): Promise<Pick<BuildResult, 'files' | 'metafile'>> {
-  rmSync(outdir, { recursive: true, force: true });
-  const result = await esbuild.build(esbuildOptions(root, entry, outdir, baked));
-  // Lambda reads `.js` as ESM only under a package.json saying so, and the deployed
-  // package holds dist/ alone.
-  const manifest = join(outdir, 'package.json');
-  writeFileSync(
-    manifest,
-    `${JSON.stringify({ name: 'synapse-version-function', private: true, type: 'module' })}\n`,
-  );
-  const files: Record<string, number> = {};
-  for (const path of [...Object.keys(result.metafile.outputs), relative(root, manifest)]) {
-    files[path] = statSync(join(root, path)).size;
+  const staging = `${outdir}.staging`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const result = await esbuild.build(esbuildOptions(root, entry, staging, baked));
+    // Lambda reads `.js` as ESM only under a package.json saying so, and the deployed
+    // package holds dist/ alone.
+    writeFileSync(
+      join(staging, 'package.json'),
+      `${JSON.stringify({ name: 'synapse-version-function', private: true, type: 'module' })}\n`,
+    );
+    rmSync(mapsdir, { recursive: true, force: true });
+    for (const output of Object.keys(result.metafile.outputs).filter((p) => p.endsWith('.map'))) {
+      const inMaps = join(mapsdir, relative(relative(root, staging), output));
+      mkdirSync(dirname(inMaps), { recursive: true });
+      renameSync(join(root, output), inMaps);
+    }
+    rmSync(outdir, { recursive: true, force: true });
+    renameSync(staging, outdir);
+    const files: Record<string, number> = {};
+    const shipped = [
+      ...Object.keys(result.metafile.outputs).filter((p) => !p.endsWith('.map')),
+      relative(root, join(staging, 'package.json')),
+    ];
+    for (const path of shipped) {
+      const final = relative(root, join(outdir, relative(relative(root, staging), path)));
+      files[final] = statSync(join(root, final)).size;
+    }
+    const outputs = Object.fromEntries(
+      Object.entries(result.metafile.outputs).map(([path, output]) => [
+        relative(root, join(outdir, relative(relative(root, staging), path))),
+        output,
+      ]),
+    );
+    return { files, metafile: { ...result.metafile, outputs } };
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(outdir, { recursive: true, force: true });
+    throw error;
   }
-  return { files, metafile: result.metafile };
 }
 
 export async function build(
   env: NodeJS.ProcessEnv = process.env,
   root: string = projectRoot,
 ): Promise<BuildResult> {
-  const baked = bakedValuesFrom(env, root);
   const outdir = join(root, 'dist');
+  let baked: BakedValues;
+  try {
+    baked = bakedValuesFrom(env, root);
+  } catch (error) {
+    // A refused setting must not leave the last bundle behind for a deploy to ship.
+    rmSync(outdir, { recursive: true, force: true });
+    throw error;
+  }
   const { files, metafile } = await writeBundle(root, 'handler/index.ts', outdir, baked);
   return { ...baked, files, metafile };
 }

@@ -1,15 +1,26 @@
 // `npm run token`: a fresh access token, its SHA-256 digest, and the command that installs
 // a policy admitting it. Only the digest goes into SSM; the token goes to the caller.
 import { createHash, randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { readAccessSettings } from '../handler/access-settings.ts';
+import { readOptions, refuse } from './cli-options.ts';
 
 const DEFAULT_PARAMETER = '/synapse-version/access-policy';
+const USAGE = `usage: npm run token [-- --parameter /path/of/the/policy]
 
-const { values } = parseArgs({
-  options: { parameter: { type: 'string' } },
-  allowPositionals: false,
-});
-const parameter = values.parameter ?? process.env.ACCESS_POLICY_PARAMETER ?? DEFAULT_PARAMETER;
+Prints a new access token, its SHA-256 digest, and the awscli command that installs an
+access policy admitting it in the SSM parameter (default: ACCESS_POLICY_PARAMETER, else
+${DEFAULT_PARAMETER}).`;
+
+const options = readOptions({ parameter: { type: 'string' } }, USAGE);
+const parameter =
+  options.parameter ?? (process.env.ACCESS_POLICY_PARAMETER?.trim() || DEFAULT_PARAMETER);
+try {
+  // The function's own rule for the name, so that no policy is made that it would refuse.
+  readAccessSettings({ ACCESS_POLICY_PARAMETER: parameter });
+} catch (error) {
+  const source = options.parameter === undefined ? 'ACCESS_POLICY_PARAMETER' : '--parameter';
+  refuse((error as Error).message.replace('ACCESS_POLICY_PARAMETER', source));
+}
 
 // 32 random bytes: 256 bits, 43 characters of base64url, safe in a header and a shell.
 const token = randomBytes(32).toString('base64url');

@@ -45,6 +45,9 @@ export function composeVersionString(packageVersion: string, root: string): stri
  */
 export function checkVersionString(value: string): string | undefined {
   if (value.length === 0) return 'the version string is empty';
+  if (value.trim() === '') return 'the version string is blank';
+  // HTTP trims a header value, so the Server header would differ from the document.
+  if (value.trim() !== value) return 'the version string starts or ends with white space';
   if (value.length > 256) return 'the version string is longer than 256 characters';
   if (!/^[\x20-\x7e]+$/.test(value)) {
     return 'the version string holds characters other than printable ASCII';

@@ -10,16 +10,17 @@ import { readParameter } from './ssm-parameter.ts';
 export type Guard = (caller: Caller) => Promise<Refusal | undefined>;
 
 /**
- * The access check for reads of the version route, backed by the SSM parameter. The first
- * read starts at once, during the function's init, rather than on the first request.
+ * The access check for reads of the version route, backed by the SSM parameter. Resolves
+ * once the first read has completed or failed (bounded by the SDK limits), so that a
+ * caller awaiting it at module load does that work in the function's init.
  */
-export function createGuard(settings: AccessSettings): Guard {
+export async function createGuard(settings: AccessSettings): Promise<Guard> {
   const current = createPolicyCache({
     load: async () => parsePolicy(await readParameter(settings.parameterName)),
     ttlMs: settings.ttlSeconds * 1_000,
     retryMs: settings.retrySeconds * 1_000,
   });
-  void current();
+  await current();
   return async (caller) => {
     const policy = await current();
     // No policy was ever read: fail closed.

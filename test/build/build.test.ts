@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../scripts/build.ts';
 import { loadEvent } from '../fixtures.ts';
-import { exportProject, filesLoaded, freshDir, git, runBundle } from './workspace.ts';
+import { exportProject, filesLoaded, freshDir, git, projectRoot, runBundle } from './workspace.ts';
 
 const node = process.versions.node;
 const noEnv = {};
@@ -46,9 +46,57 @@ describe('a build from an export with no .git', () => {
     expect(answer.headers.Server).toBe(`Synapse/${version}`);
   });
 
-  it('leaves python_version out when OMIT_PYTHON_VERSION is set', async () => {
-    await build({ OMIT_PYTHON_VERSION: '1' }, root);
-    expect(runBundle(root, {})).toEqual({ server_version: '1.139.0' });
+  it.each(['1', 'true', 'YES'])(
+    'leaves python_version out when OMIT_PYTHON_VERSION=%s',
+    async (value) => {
+      await build({ OMIT_PYTHON_VERSION: value }, root);
+      expect(runBundle(root, {})).toEqual({ server_version: '1.139.0' });
+    },
+  );
+
+  it.each(['', '0', 'false', 'No'])(
+    'keeps python_version with OMIT_PYTHON_VERSION=%j',
+    async (value) => {
+      const result = await build({ OMIT_PYTHON_VERSION: value }, root);
+      expect(result.includePythonVersion).toBe(true);
+    },
+  );
+
+  it.each(['on', 'off', 'y', '2'])('refuses OMIT_PYTHON_VERSION=%s, naming it', async (value) => {
+    await expect(build({ OMIT_PYTHON_VERSION: value }, root)).rejects.toThrow(
+      /^OMIT_PYTHON_VERSION must be 1, true or yes/,
+    );
+  });
+
+  it.each(['   ', '\t', ' 1.139.0', '1.139.0 '])(
+    'refuses a blank or padded SYNAPSE_VERSION_STRING: %j',
+    async (value) => {
+      await expect(build({ SYNAPSE_VERSION_STRING: value }, root)).rejects.toThrow(
+        /^SYNAPSE_VERSION_STRING: the version string (is blank|starts or ends with white space|holds)/,
+      );
+    },
+  );
+
+  it('removes dist/ when a build fails, so that nothing stale can be deployed', async () => {
+    await build(noEnv, root);
+    expect(existsSync(join(root, 'dist/handler.js'))).toBe(true);
+    await expect(build({ OMIT_PYTHON_VERSION: 'on' }, root)).rejects.toThrow();
+    expect(existsSync(join(root, 'dist'))).toBe(false);
+    await build(noEnv, root);
+    const broken = join(root, 'handler/broken.ts');
+    writeFileSync(
+      join(root, 'handler/index.ts'),
+      `${readFileSync(join(root, 'handler/index.ts'), 'utf8')}\nimport './broken.ts';\n`,
+    );
+    writeFileSync(broken, 'export const = ;\n');
+    try {
+      await expect(build(noEnv, root)).rejects.toThrow();
+      expect(existsSync(join(root, 'dist'))).toBe(false);
+      expect(existsSync(join(root, 'dist.staging'))).toBe(false);
+    } finally {
+      rmSync(broken);
+      cpSync(join(projectRoot, 'handler/index.ts'), join(root, 'handler/index.ts'));
+    }
   });
 
   it.each(['1.0\r\nX-Injected: yes', 'caf\u00e9', ' '.repeat(300)])(
@@ -60,18 +108,23 @@ describe('a build from an export with no .git', () => {
     },
   );
 
-  it('writes one minified ESM entry with a source map and a module package.json', async () => {
+  it('writes one minified ESM entry and a module package.json; source maps outside dist/', async () => {
     const result = await build(noEnv, root);
     const files = Object.keys(result.files);
-    expect(files).toEqual(expect.arrayContaining(['dist/handler.js', 'dist/handler.js.map']));
-    expect(files).toContain('dist/package.json');
-    // Everything else is a chunk for the access-policy mode.
-    const others = files.filter((f) => !/^dist\/(handler\.js(\.map)?|package\.json)$/.test(f));
-    expect(others.every((f) => f.startsWith('dist/chunks/'))).toBe(true);
+    expect(files).toEqual(expect.arrayContaining(['dist/handler.js', 'dist/package.json']));
+    // Everything else is a chunk for the access-policy mode; no source map is packaged.
+    const others = files.filter((f) => !/^dist\/(handler\.js|package\.json)$/.test(f));
+    expect(others.every((f) => f.startsWith('dist/chunks/') && f.endsWith('.js'))).toBe(true);
+    const shipped = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' });
+    expect(shipped.filter((f) => f.endsWith('.map'))).toEqual([]);
     const bundle = readFileSync(join(root, 'dist/handler.js'), 'utf8');
     expect(bundle).toMatch(/export\s*\{[^}]*as handler\s*\}/);
     expect(bundle.split('\n').length).toBeLessThan(5);
-    expect(bundle).toContain('sourceMappingURL=handler.js.map');
+    expect(bundle).not.toContain('sourceMappingURL');
+    const map = JSON.parse(readFileSync(join(root, 'dist-sourcemaps/handler.js.map'), 'utf8'));
+    expect(map.sources).toEqual(
+      expect.arrayContaining([expect.stringMatching(/handler\/index\.ts$/)]),
+    );
     // Nothing reads git or package.json at run time: the values are literals.
     expect(bundle).not.toMatch(/child_process|readFileSync|package\.json/);
     expect(JSON.parse(readFileSync(join(root, 'dist/package.json'), 'utf8'))).toMatchObject({
@@ -115,6 +168,32 @@ describe('a build from an export with no .git', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('baked server_version: 1.139.0 (with python_version)');
     expect(run.stdout).toMatch(/dist\/handler\.js\s+\d+ bytes/);
+  });
+
+  const showVersion = () =>
+    spawnSync(process.execPath, ['scripts/show-version.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, ACCESS_POLICY_PARAMETER: 'set in the shell, ignored' },
+    });
+
+  it('`npm run show-version` tells what the existing dist/ serves, without rebuilding', async () => {
+    await build({ SYNAPSE_VERSION_STRING: '1.140.0 (b=release)', OMIT_PYTHON_VERSION: '1' }, root);
+    const bundle = readFileSync(join(root, 'dist/handler.js'), 'utf8');
+    const run = showVersion();
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^server_version {2}1\.140\.0 \(b=release\)$/m);
+    expect(run.stdout).toMatch(/^document {8}without python_version/m);
+    expect(readFileSync(join(root, 'dist/handler.js'), 'utf8')).toBe(bundle);
+    await build(noEnv, root);
+    expect(showVersion().stdout).toMatch(/^server_version {2}1\.139\.0\n.*with python_version/m);
+  });
+
+  it('`npm run show-version` says when nothing is built', () => {
+    rmSync(join(root, 'dist'), { recursive: true, force: true });
+    const run = showVersion();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('no dist/handler.js: nothing is built here yet');
   });
 
   it('fails the CLI with the variable named, and no stack', () => {

@@ -50,7 +50,10 @@ afterEach(() => {
   expect(logged).not.toContain(DIGEST);
 });
 
-/** A cold start: the handler module evaluated afresh with a policy configured. */
+/**
+ * A cold start: the handler module evaluated afresh with a policy configured. The import
+ * resolves when Lambda's init would end: after the first read of the policy.
+ */
 async function coldStart(behaviour: SsmBehaviour): Promise<Handler> {
   ssm.behave(behaviour);
   coldStarts++;
@@ -120,6 +123,37 @@ describe('the admission table, through the real SDK over HTTP', () => {
   });
 });
 
+describe("Lambda's init", () => {
+  it('ends only once the first read has completed: the first request reads nothing', async () => {
+    const handler = await coldStart(GOOD);
+    expect(readsOfThisInstance()).toHaveLength(1);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+    expect(readsOfThisInstance()).toHaveLength(1);
+  });
+
+  it('fails closed when the policy code itself cannot be loaded', async () => {
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...args) => {
+      errors.push(inspect(args));
+    });
+    vi.doMock('../../handler/access/guard.ts', () => {
+      throw new Error('chunk missing from the package');
+    });
+    try {
+      const handler = await coldStart(GOOD);
+      const result = await ask(handler, versionRead(`Bearer ${TOKEN}`, '203.0.113.5'));
+      expect(result.statusCode).toBe(503);
+      expect(JSON.parse(result.body)).toEqual({
+        errcode: 'M_UNKNOWN',
+        error: 'Access policy unavailable',
+      });
+      expect(errors.join('\n')).toMatch(/loading the access-policy code failed/);
+    } finally {
+      vi.doUnmock('../../handler/access/guard.ts');
+    }
+  });
+});
+
 describe('caching', () => {
   it('fetches once per TTL however many requests arrive together', async () => {
     const handler = await coldStart(GOOD);
@@ -148,14 +182,16 @@ const FAULTS: [string, SsmBehaviour][] = [
 
 describe.each(FAULTS)('when SSM fails with %s', (_name, fault) => {
   it('fails closed on a cold start: 503 M_UNKNOWN with Retry-After, within a few seconds', async () => {
-    const handler = await coldStart(fault);
+    // Init (the first, failing read) and the first request together, as a caller waits.
     const started = performance.now();
+    const handler = await coldStart(fault);
     const result = await ask(handler, versionRead(`Bearer ${TOKEN}`, '203.0.113.5'));
     const elapsed = performance.now() - started;
     expect(result.statusCode).toBe(503);
     expect(JSON.parse(result.body)).toMatchObject({ errcode: 'M_UNKNOWN' });
     expect(result.headers['Retry-After']).toBe(String(POLICY_RETRY_SECONDS));
-    // A bound on the answer, not a benchmark: well inside the function's 5 s timeout.
+    // A bound on the answer, not a benchmark: well inside Lambda's 10 s init limit and
+    // the function's 5 s timeout together.
     expect(elapsed).toBeLessThan(4_000);
     expect(warnings.join('\n')).toMatch(/no policy yet, refusing reads/);
   });

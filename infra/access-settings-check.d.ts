@@ -1,0 +1,8 @@
+// Types for the osls plugin beside it, which is plain JavaScript so that osls loads it on
+// any Node it runs on.
+export function accessSettingsProblem(environment: Record<string, unknown>): string | undefined;
+
+export default class AccessSettingsCheck {
+  constructor(serverless: unknown);
+  hooks: Record<string, () => void>;
+}

@@ -1,0 +1,41 @@
+// An osls plugin (serverless.yml `plugins`): refuses unusable access-policy settings before
+// `serverless package` or `deploy` writes anything, and before `offline start` (npm start)
+// or `invoke local` (npm run invoke) runs the function. The rules and the messages are
+// handler/access-rules.json, which the function itself applies at start-up.
+import { readFileSync } from 'node:fs';
+
+const rules = JSON.parse(
+  readFileSync(new URL('../handler/access-rules.json', import.meta.url), 'utf8'),
+);
+const PARAMETER_PATH = new RegExp(`^${rules.parameterPath}$`);
+const WHOLE_NUMBER = /^\d+$/;
+
+/** The problem with the settings the function would get, or undefined when usable. */
+export function accessSettingsProblem(environment) {
+  const parameter = String(environment.ACCESS_POLICY_PARAMETER ?? '').trim();
+  if (parameter === '') return undefined;
+  if (!PARAMETER_PATH.test(parameter) || parameter.length > rules.parameterMaxLength) {
+    return `ACCESS_POLICY_PARAMETER (--param accessPolicyParameter) ${rules.parameterProblem}`;
+  }
+  const ttl = String(environment.ACCESS_POLICY_TTL_SECONDS ?? '').trim();
+  if (ttl === '') return undefined;
+  const seconds = Number(ttl);
+  if (!WHOLE_NUMBER.test(ttl) || seconds < rules.ttlMinSeconds || seconds > rules.ttlMaxSeconds) {
+    return `ACCESS_POLICY_TTL_SECONDS (--param accessPolicyTtlSeconds) ${rules.ttlProblem}`;
+  }
+  return undefined;
+}
+
+export default class AccessSettingsCheck {
+  constructor(serverless) {
+    const check = () => {
+      const problem = accessSettingsProblem(serverless.service.provider.environment ?? {});
+      if (problem) throw new serverless.classes.Error(problem, 'ACCESS_POLICY_SETTING');
+    };
+    this.hooks = {
+      'before:package:initialize': check,
+      'before:offline:start:init': check,
+      'before:invoke:local:loadEnvVars': check,
+    };
+  }
+}

@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readAccessSettings } from '../../handler/access-settings.ts';
+import { accessSettingsProblem } from '../../infra/access-settings-check.js';
+import { projectRoot, readSamTemplate } from '../infra/templates.ts';
+import { environmentWithoutPolicy } from '../support/local-server.ts';
+
+interface Run {
+  code: number;
+  output: string;
+}
+
+/** A command in the project, with the shell's policy settings replaced by `env`. */
+function runIn(command: string, args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { cwd: projectRoot, env: { ...environmentWithoutPolicy(), ...env }, timeout: 90_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, output: stdout + stderr });
+      },
+    );
+  });
+}
+
+const BAD_TTL = {
+  ACCESS_POLICY_PARAMETER: '/synapse-version/access-policy',
+  ACCESS_POLICY_TTL_SECONDS: 'ten',
+};
+const BAD_NAME = { ACCESS_POLICY_PARAMETER: 'synapse-policy' };
+
+describe('an unusable setting stops every local command, naming it, without a stack trace', () => {
+  it('npm start exits non-zero and never serves', async () => {
+    const run = await runIn('npm', ['start', '--', '--httpPort', '1'], BAD_TTL);
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain(
+      'ACCESS_POLICY_TTL_SECONDS (--param accessPolicyTtlSeconds) must be a whole number',
+    );
+    expect(run.output).not.toContain('Server ready');
+    expect(run.output).not.toMatch(/^\s+at /m);
+  });
+
+  it('npm run invoke exits non-zero and never runs the function', async () => {
+    const run = await runIn('npm', ['run', 'invoke', '--', 'events/http-api-get.json'], BAD_NAME);
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain('ACCESS_POLICY_PARAMETER (--param accessPolicyParameter) must be');
+    expect(run.output).not.toContain('"statusCode"');
+    expect(run.output).not.toMatch(/^\s+at /m);
+  });
+
+  it('serverless package refuses a name that is not a path before writing anything', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'synapse-version-refused-')), 'package');
+    try {
+      const run = await runIn(
+        join(projectRoot, 'node_modules/.bin/serverless'),
+        ['package', '--package', out, '--param', 'accessPolicyParameter=synapse-policy'],
+        {},
+      );
+      expect(run.code).not.toBe(0);
+      expect(run.output).toContain('must be an SSM parameter path');
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      rmSync(join(out, '..'), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('one rule for the function, the osls check and the SAM template', () => {
+  const sam = readSamTemplate().Parameters;
+  const samAccepts = (name: string): boolean =>
+    new RegExp(sam.AccessPolicyParameter.AllowedPattern).test(name) &&
+    name.length <= sam.AccessPolicyParameter.MaxLength;
+  const functionAccepts = (env: Record<string, string>): boolean => {
+    try {
+      readAccessSettings(env);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it.each([
+    '/synapse-version/access-policy',
+    '/a',
+    '/a.b/c_d/e-f/0',
+    `/${'x'.repeat(1010)}`,
+    `/${'x'.repeat(1011)}`,
+    'synapse-policy',
+    '/trailing/',
+    '//double',
+    '/a b',
+    '/semi;colon',
+    '/ünïcode',
+    'arn:aws:ssm:us-east-1:123456789012:parameter/x',
+  ])('agree on the parameter name %j', (name) => {
+    const env = { ACCESS_POLICY_PARAMETER: name };
+    const verdicts = [
+      functionAccepts(env),
+      accessSettingsProblem(env) === undefined,
+      samAccepts(name),
+    ];
+    expect(new Set(verdicts).size, `function, osls, SAM: ${verdicts}`).toBe(1);
+  });
+
+  it.each(['1', '60', '300', '86400', '0', '86401', '-5', 'ten', '1.5', '1e3', ' '])(
+    'agree on the TTL %j (SAM takes a Number between its bounds)',
+    (ttl) => {
+      const env = { ACCESS_POLICY_PARAMETER: '/p', ACCESS_POLICY_TTL_SECONDS: ttl };
+      const inFunction = functionAccepts(env);
+      expect(accessSettingsProblem(env) === undefined).toBe(inFunction);
+      const value = Number(ttl);
+      const samAcceptsTtl =
+        ttl.trim() === '' ||
+        (/^-?\d+(\.\d+)?(e\d+)?$/.test(ttl) &&
+          value >= sam.AccessPolicyTtlSeconds.MinValue &&
+          value <= sam.AccessPolicyTtlSeconds.MaxValue);
+      // CloudFormation's Number also takes 1.5 and 1e3; the function refuses them at
+      // start-up (fail closed), the one difference the README states.
+      if (!['1.5', '1e3'].includes(ttl)) expect(samAcceptsTtl).toBe(inFunction);
+    },
+  );
+
+  it('SAM says what the function says when it refuses', async () => {
+    const rules = (await import('../../handler/access-rules.json', { with: { type: 'json' } }))
+      .default;
+    expect(sam.AccessPolicyParameter.ConstraintDescription).toBe(rules.parameterProblem);
+    expect(sam.AccessPolicyParameter.AllowedPattern).toBe(`^(${rules.parameterPath})?$`);
+    expect(sam.AccessPolicyParameter.MaxLength).toBe(rules.parameterMaxLength);
+    expect(sam.AccessPolicyTtlSeconds.ConstraintDescription).toBe(rules.ttlProblem);
+    expect(sam.AccessPolicyTtlSeconds.MinValue).toBe(rules.ttlMinSeconds);
+    expect(sam.AccessPolicyTtlSeconds.MaxValue).toBe(rules.ttlMaxSeconds);
+  });
+});
