@@ -7,7 +7,7 @@ import {
   readEvent,
   shapeResult,
 } from './front-doors.ts';
-import { createResponder, type HttpAnswer, internalError, isVersionRead } from './responder.ts';
+import { createResponder, internalError, isVersionRead, type Refusal } from './responder.ts';
 import { type VersionDocument, versionDocument } from './version-document.ts';
 
 const respond = createResponder(versionDocument);
@@ -41,12 +41,6 @@ async function loadGuard(settings: AccessSettings): Promise<Guard> {
 }
 const guard: Guard | undefined = accessSettings ? await loadGuard(accessSettings) : undefined;
 
-async function answer(arrival: Arrival): Promise<HttpAnswer> {
-  if (misconfiguration !== undefined) return respond(arrival, 'misconfigured');
-  const refusal = guard && isVersionRead(arrival) ? await guard(readCaller(arrival)) : undefined;
-  return respond(arrival, refusal);
-}
-
 /**
  * Lambda entry point: translates the event, asks the responder, shapes the result.
  * A direct invocation (`aws lambda invoke`, `sam local invoke` with no event) gets the
@@ -56,7 +50,15 @@ export async function handler(event: unknown): Promise<LambdaResult | VersionDoc
   let arrival: Arrival | undefined;
   try {
     arrival = readEvent(event);
-    if (arrival) return shapeResult(arrival.door, await answer(arrival));
+    if (arrival) {
+      // Open mode's path is synchronous: no guard, nothing to await.
+      let refusal: Refusal | undefined =
+        misconfiguration === undefined ? undefined : 'misconfigured';
+      if (guard && refusal === undefined && isVersionRead(arrival)) {
+        refusal = await guard(readCaller(arrival));
+      }
+      return shapeResult(arrival.door, respond(arrival, refusal));
+    }
   } catch (error) {
     // Never the event: it may hold an Authorization header.
     console.error('answering a request failed', error);

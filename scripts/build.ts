@@ -50,6 +50,7 @@ export function esbuildOptions(
   entry: string,
   outdir: string,
   baked: BakedValues,
+  { trimSdk = true }: BundleOptions = {},
 ): esbuild.BuildOptions & { metafile: true } {
   return {
     absWorkingDir: root,
@@ -74,7 +75,17 @@ export function esbuildOptions(
     metafile: true,
     logLevel: 'warning',
     define: bakedDefines(baked),
+    // The product's trim of the AWS SDK: credentials from the environment only, as Lambda
+    // provides them (handler/access/env-credentials.ts says why).
+    alias: trimSdk
+      ? { '@aws-sdk/credential-provider-node': './handler/access/env-credentials.ts' }
+      : {},
   };
+}
+
+export interface BundleOptions {
+  /** Apply the product's AWS SDK trim; the benchmark's references are bundled without it. */
+  trimSdk?: boolean;
 }
 
 /**
@@ -88,12 +99,13 @@ export async function writeBundle(
   entry: string,
   outdir: string,
   baked: BakedValues,
+  bundleOptions: BundleOptions = {},
   mapsdir: string = `${outdir}-sourcemaps`,
 ): Promise<Pick<BuildResult, 'files' | 'metafile'>> {
   const staging = `${outdir}.staging`;
   rmSync(staging, { recursive: true, force: true });
   try {
-    const result = await esbuild.build(esbuildOptions(root, entry, staging, baked));
+    const result = await esbuild.build(esbuildOptions(root, entry, staging, baked, bundleOptions));
     // Lambda reads `.js` as ESM only under a package.json saying so, and the deployed
     // package holds dist/ alone.
     writeFileSync(

@@ -4,23 +4,36 @@
 // that caused it. Fails on any error, any unexpected status, or memory growth past a bound.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startLocalServer } from '../test/support/local-server.ts';
 import { ssmEnvironment, startSsmEndpoint } from '../test/support/ssm-endpoint.ts';
+import { readOptions, wholeNumber } from './cli-options.ts';
 
-const { values: args } = parseArgs({
-  options: {
+const MIN_WARM_UP_SECONDS = 10;
+const USAGE = `usage: npm run load [-- --duration 15 --connections 16 --warm-up 10 --max-growth-mb 64]
+
+Drives npm start on loopback with autocannon, open and with an access policy; fails on any
+error, any unexpected status, or memory growth past the bound.`;
+const args = readOptions(
+  {
     duration: { type: 'string', default: '15' },
     connections: { type: 'string', default: '16' },
     'max-growth-mb': { type: 'string', default: '64' },
     'warm-up': { type: 'string', default: '10' },
   },
-});
-const DURATION = Number(args.duration);
-const CONNECTIONS = Number(args.connections);
-const MAX_GROWTH_MB = Number(args['max-growth-mb']);
-const WARM_UP = Number(args['warm-up']);
+  USAGE,
+);
+const DURATION = wholeNumber(args.duration, 'duration', 1);
+const CONNECTIONS = wholeNumber(args.connections, 'connections', 1);
+const MAX_GROWTH_MB = wholeNumber(args['max-growth-mb'], 'max-growth-mb', 1);
+// serverless-offline starts one function instance per concurrent connection during the
+// warm-up; with less than this, their start-ups and heap growth land in the measurement.
+const WARM_UP = wholeNumber(
+  args['warm-up'],
+  'warm-up',
+  MIN_WARM_UP_SECONDS,
+  ' seconds (the local server starts a function instance per connection meanwhile)',
+);
 const VERSION = '/_synapse/admin/v1/server_version';
 
 interface Probe {

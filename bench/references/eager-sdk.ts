@@ -1,5 +1,21 @@
-// The product's handler, but with the access-policy code (and so the AWS SDK) imported at
-// the top level: what configured mode would cost without the lazy chunk.
-import '../../handler/access/guard.ts';
+// Access-policy mode as most Lambda handlers read configuration: the AWS SDK imported and
+// its client made at module load, the policy read by the first request that needs it
+// (then cached for the TTL). The product's own code, arranged the conventional way.
+import { createGuard, type Guard } from '../../handler/access/guard.ts';
+import { readAccessSettings } from '../../handler/access-settings.ts';
+import { readCaller, readEvent, shapeResult } from '../../handler/front-doors.ts';
+import { createResponder, isVersionRead } from '../../handler/responder.ts';
+import { versionDocument } from '../../handler/version-document.ts';
 
-export { handler } from '../../handler/index.ts';
+const respond = createResponder(versionDocument);
+const settings = readAccessSettings(process.env);
+let guard: Promise<Guard> | undefined;
+
+export async function handler(event: unknown) {
+  const arrival = readEvent(event);
+  if (!arrival) return versionDocument;
+  if (!settings || !isVersionRead(arrival)) return shapeResult(arrival.door, respond(arrival));
+  guard ??= createGuard(settings);
+  const refusal = await (await guard)(readCaller(arrival));
+  return shapeResult(arrival.door, respond(arrival, refusal));
+}

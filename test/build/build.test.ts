@@ -156,6 +156,14 @@ describe('a build from an export with no .git', () => {
     expect(files.some((url) => /\/dist\/chunks\/guard-[\w-]+\.js$/.test(url))).toBe(true);
   });
 
+  it('bundles credentials from the environment only: no profile, SSO or process providers', async () => {
+    const result = await build(noEnv, root);
+    const chunks = Object.keys(result.files).filter((f) => f.startsWith('dist/chunks/'));
+    const code = chunks.map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
+    expect(code).toContain('AWS_ACCESS_KEY_ID');
+    expect(code).not.toMatch(/credential_process|sso_start_url/);
+  });
+
   const buildCli = (versionString: string) =>
     spawnSync(process.execPath, ['scripts/build.ts'], {
       cwd: root,

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** How the endpoint answers the next GetParameter calls. */
@@ -29,7 +30,11 @@ export const SERVER_ERROR: SsmBehaviour = {
  * AmazonSSM.GetParameter`), so that the real SDK client is exercised over HTTP, faults
  * included. Hanging requests are released when the endpoint closes.
  */
-export async function startSsmEndpoint(initial: SsmBehaviour): Promise<SsmEndpoint> {
+export async function startSsmEndpoint(
+  initial: SsmBehaviour,
+  /** Serve HTTPS with this certificate, as real SSM does; plain HTTP without. */
+  tls?: { cert: string; key: string },
+): Promise<SsmEndpoint> {
   let behaviour = initial;
   const calls: SsmEndpoint['calls'] = [];
   const sockets = new Set<Socket>();
@@ -68,19 +73,20 @@ export async function startSsmEndpoint(initial: SsmBehaviour): Promise<SsmEndpoi
     );
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => answer(req, res, Buffer.concat(chunks).toString('utf8')));
-  });
-  server.on('connection', (socket) => {
+  };
+  const server = tls ? createTlsServer(tls, onRequest) : createServer(onRequest);
+  server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     calls,
     behave: (next) => {
       behaviour = next;
