@@ -2,6 +2,8 @@
 // any Node it runs on.
 export function accessSettingsProblem(environment: Record<string, unknown>): string | undefined;
 
+export function operatingSettingsProblem(custom: Record<string, unknown>): string | undefined;
+
 export default class AccessSettingsCheck {
   constructor(serverless: unknown);
   hooks: Record<string, () => void>;

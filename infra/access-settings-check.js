@@ -1,7 +1,8 @@
-// An osls plugin (serverless.yml `plugins`): refuses unusable access-policy settings before
-// `serverless package` or `deploy` writes anything, and before `offline start` (npm start)
-// or `invoke local` (npm run invoke) runs the function. The rules and the messages are
-// handler/access-rules.json, which the function itself applies at start-up.
+// An osls plugin (serverless.yml `plugins`): refuses unusable settings before `serverless
+// package` or `deploy` writes anything, and before `offline start` (npm start) or `invoke
+// local` (npm run invoke) runs the function. The access-policy rules and messages are
+// handler/access-rules.json, which the function itself applies at start-up; the operating
+// settings that need each other are the SAM template's Rules.
 import { readFileSync } from 'node:fs';
 
 const rules = JSON.parse(
@@ -26,11 +27,25 @@ export function accessSettingsProblem(environment) {
   return undefined;
 }
 
+/** The SAM template's Rules, which osls cannot express: settings that need each other. */
+export function operatingSettingsProblem(custom) {
+  const given = (name) => String(custom[name] ?? '').trim() !== '';
+  if (given('domainName') && !given('certificateArn')) {
+    return 'certificateArn (--param certificateArn) is required with domainName';
+  }
+  if (given('hostedZoneId') && !given('domainName')) {
+    return 'domainName (--param domainName) is required with hostedZoneId';
+  }
+  return undefined;
+}
+
 export default class AccessSettingsCheck {
   constructor(serverless) {
     const check = () => {
-      const problem = accessSettingsProblem(serverless.service.provider.environment ?? {});
-      if (problem) throw new serverless.classes.Error(problem, 'ACCESS_POLICY_SETTING');
+      const problem =
+        accessSettingsProblem(serverless.service.provider.environment ?? {}) ??
+        operatingSettingsProblem(serverless.service.custom ?? {});
+      if (problem) throw new serverless.classes.Error(problem, 'DEPLOY_SETTING');
     };
     this.hooks = {
       'before:package:initialize': check,

@@ -10,6 +10,7 @@ import {
   parameterValues,
   samTransform,
 } from './cloudformation.ts';
+import { asParams, MODES } from './settings.ts';
 import type { Template } from './templates.ts';
 
 // serverless.yml and infra/template.yaml compared as the CloudFormation they become:
@@ -21,47 +22,35 @@ interface Deployment {
   values: Record<string, string>;
 }
 
-let slsOpen: Packaged;
-let slsLocked: Packaged;
-let samOpen: Template;
-let samLocked: Template;
+const packaged: Record<string, Packaged> = {};
+const transformed: Record<string, Template> = {};
 
 beforeAll(async () => {
   await build();
-  slsOpen = await oslsPackage();
-  slsLocked = await oslsPackage([
-    '--param',
-    `accessPolicyParameter=${PARAMETER}`,
-    '--param',
-    'accessPolicyTtlSeconds=60',
-  ]);
-  samOpen = await samTransform();
-  samLocked = await samTransform({
-    AccessPolicyParameter: PARAMETER,
-    AccessPolicyTtlSeconds: '60',
-  });
-}, 120_000);
+  for (const [mode, settings] of Object.entries(MODES)) {
+    // One at a time: osls keeps working state in the service directory.
+    packaged[mode] = await oslsPackage(asParams(settings));
+    transformed[mode] = await samTransform(settings);
+  }
+}, 180_000);
 afterAll(() => {
-  slsOpen?.remove();
-  slsLocked?.remove();
+  for (const p of Object.values(packaged)) p.remove();
 });
 
-const deployments = (): Record<string, [Deployment, Deployment]> => ({
-  open: [
-    { template: slsOpen.template, values: parameterValues(slsOpen.template) },
-    { template: samOpen, values: parameterValues(samOpen) },
-  ],
-  locked: [
-    { template: slsLocked.template, values: parameterValues(slsLocked.template) },
-    {
-      template: samLocked,
-      values: parameterValues(samLocked, {
-        AccessPolicyParameter: PARAMETER,
-        AccessPolicyTtlSeconds: '60',
-      }),
-    },
-  ],
-});
+const deployments = (): Record<string, [Deployment, Deployment]> =>
+  Object.fromEntries(
+    Object.entries(MODES).map(([mode, settings]) => {
+      const sls = (packaged[mode] as Packaged).template;
+      const sam = transformed[mode] as Template;
+      return [
+        mode,
+        [
+          { template: sls, values: parameterValues(sls) },
+          { template: sam, values: parameterValues(sam, settings) },
+        ],
+      ];
+    }),
+  );
 
 const ofType = (d: Deployment, type: string): Template[] =>
   Object.values(deployedResources(d.template, d.values)).filter((r) => r.Type === type);
@@ -136,7 +125,56 @@ function allowedActions(d: Deployment): string[] {
   return statements.flatMap((s) => [s.Action].flat() as string[]).sort();
 }
 
-describe.each(['open', 'locked'])('%s: osls package and the SAM transform agree', (mode) => {
+// The logical ids each tool gives the same things.
+const SAME_THING: Record<string, string> = {
+  VersionLambdaFunction: 'FUNCTION',
+  VersionFunction: 'FUNCTION',
+  HttpApi: 'API',
+  HttpApiStage: 'STAGE',
+  HttpApiApiGatewayDefaultStage: 'STAGE',
+  HttpApiLogGroup: 'ACCESS_LOG',
+  AccessLogGroup: 'ACCESS_LOG',
+};
+
+/** Logical ids replaced by what they stand for, so that both tools' resources compare. */
+function normalise(d: Deployment, node: unknown): unknown {
+  const text = JSON.stringify(node ?? null).replace(
+    /"(Ref|DependsOn)":"([A-Za-z]+)"|\$\{([A-Za-z]+)\}/g,
+    (whole, key, id, subId) => {
+      if (id && id in SAME_THING) return `"${key}":"${SAME_THING[id]}"`;
+      if (subId && subId in SAME_THING) return `\${${SAME_THING[subId]}}`;
+      return whole;
+    },
+  );
+  void d;
+  return JSON.parse(text);
+}
+
+const OPERATING_TYPES = new Set([
+  'AWS::ApiGatewayV2::DomainName',
+  'AWS::ApiGatewayV2::ApiMapping',
+  'AWS::Route53::RecordSet',
+  'AWS::CloudWatch::Alarm',
+  'AWS::Logs::MetricFilter',
+]);
+
+/** The operating resources that exist, resolved and normalised, in a stable order. */
+function operating(d: Deployment): Template[] {
+  return Object.entries(deployedResources(d.template, d.values))
+    .filter(([, r]) => OPERATING_TYPES.has(r.Type))
+    .map(([id, r]) => {
+      const { Condition: _condition, DependsOn, ...rest } = r;
+      return normalise(d, {
+        id,
+        ...rest,
+        DependsOn: DependsOn === undefined ? undefined : (SAME_THING[DependsOn] ?? DependsOn),
+        Properties: resolve(d, r.Properties),
+      }) as Template;
+    })
+    .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+}
+
+describe.each(Object.keys(MODES))('%s: osls package and the SAM transform agree', (mode) => {
   const pair = (): [Deployment, Deployment] => deployments()[mode] as [Deployment, Deployment];
 
   it('on one function: runtime, architecture, memory, timeout, JSON logs at WARN', () => {
@@ -182,6 +220,54 @@ describe.each(['open', 'locked'])('%s: osls package and the SAM transform agree'
       mode === 'open'
         ? {}
         : { ACCESS_POLICY_PARAMETER: PARAMETER, ACCESS_POLICY_TTL_SECONDS: '60' },
+    );
+  });
+
+  it('on throttling of the $default stage and the reserved concurrency', () => {
+    const [sls, sam] = pair().map((d) => ({
+      route: resolve(d, only(d, 'AWS::ApiGatewayV2::Stage').Properties.DefaultRouteSettings),
+      reserved: (resolve(d, only(d, 'AWS::Lambda::Function').Properties) as Template)
+        .ReservedConcurrentExecutions,
+    })) as Template[];
+    const full = mode === 'every setting';
+    for (const d of [sls, sam] as Template[]) {
+      expect(String(d.route.ThrottlingBurstLimit)).toBe(full ? '40' : '20');
+      expect(String(d.route.ThrottlingRateLimit)).toBe(full ? '25' : '10');
+      expect(d.route.DetailedMetricsEnabled ?? false).toBe(false);
+      expect(d.reserved).toEqual(full ? '5' : undefined);
+    }
+  });
+
+  it('on the operating resources: domain, root mapping, records and alarms, only when given', () => {
+    const [sls, sam] = pair().map(operating);
+    expect(sls).toEqual(sam);
+    const types = (sls as Template[]).map((r) => r.Type).sort();
+    expect(types).toEqual(
+      mode === 'every setting'
+        ? [
+            'AWS::ApiGatewayV2::ApiMapping',
+            'AWS::ApiGatewayV2::DomainName',
+            'AWS::CloudWatch::Alarm',
+            'AWS::CloudWatch::Alarm',
+            'AWS::CloudWatch::Alarm',
+            'AWS::CloudWatch::Alarm',
+            'AWS::Logs::MetricFilter',
+            'AWS::Route53::RecordSet',
+            'AWS::Route53::RecordSet',
+          ]
+        : [],
+    );
+  });
+
+  it('on the URL to type into synapse-admin', () => {
+    const [sls, sam] = pair().map((d) =>
+      normalise(d, resolve(d, d.template.Outputs.AdminBaseUrl.Value)),
+    );
+    expect(sls).toEqual(sam);
+    expect(sls).toEqual(
+      mode === 'every setting'
+        ? { 'Fn::Sub': 'https://matrix-admin.example.org' }
+        : { 'Fn::Sub': 'https://${API}.execute-api.${AWS::Region}.${AWS::URLSuffix}' },
     );
   });
 

@@ -6,9 +6,21 @@ export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 // CloudFormation's short forms (!Ref, !Sub, …) read as their long forms, in both the
 // scalar and the sequence spelling, so the tests see the template as CloudFormation does.
-const FUNCTIONS = ['Ref', 'Sub', 'GetAtt', 'Equals', 'Not', 'If', 'And', 'Or', 'Join', 'Select'];
+const FUNCTIONS = [
+  'Ref',
+  'Condition',
+  'Sub',
+  'GetAtt',
+  'Equals',
+  'Not',
+  'If',
+  'And',
+  'Or',
+  'Join',
+  'Select',
+];
 const CLOUDFORMATION_TAGS: Tags = FUNCTIONS.flatMap((fn) => {
-  const name = fn === 'Ref' ? 'Ref' : `Fn::${fn}`;
+  const name = fn === 'Ref' || fn === 'Condition' ? fn : `Fn::${fn}`;
   return [
     { tag: `!${fn}`, resolve: (value: string) => ({ [name]: value }) },
     {
