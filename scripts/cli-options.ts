@@ -16,18 +16,31 @@ export function readOptions<T extends Options>(
   usage: string,
   args: string[] = process.argv.slice(2),
 ) {
+  return readCommandLine(options, usage, args, false).values;
+}
+
+/** As readOptions, with positional arguments allowed and returned. */
+export function readCommandLine<T extends Options>(
+  options: T,
+  usage: string,
+  args: string[] = process.argv.slice(2),
+  allowPositionals = true,
+) {
   try {
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
       args,
       options: { ...options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: false,
+      allowPositionals,
       strict: true,
     });
     if ((values as Record<string, unknown>).help) {
       console.log(usage);
       process.exit(0);
     }
-    return values as ReturnType<typeof parseArgs<{ options: T }>>['values'];
+    return {
+      values: values as ReturnType<typeof parseArgs<{ options: T }>>['values'],
+      positionals,
+    };
   } catch (error) {
     return refuse(error instanceof Error ? error.message : String(error));
   }

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERSION_PATH } from '../../scripts/synapse-reference.ts';
 import { type BlackboxExporter, metric, startBlackboxExporter } from '../support/blackbox.ts';
+import { type DifferingServer, startDifferingServer } from '../support/differing-server.ts';
 import { type LocalServer, startLocalServer } from '../support/local-server.ts';
 import { synadmVersion } from '../support/synadm.ts';
-import { VERSION_PATH } from '../support/synapse-reference.ts';
 
 // The real clients, installed from Debian's packages, against `npm start` in open mode.
 let server: LocalServer;
@@ -15,6 +16,27 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([server?.stop(), exporter?.stop()]);
+});
+
+describe('the blackbox modules against a server that differs', () => {
+  let differing: DifferingServer;
+  beforeAll(async () => {
+    differing = await startDifferingServer('9.9.9');
+  });
+  afterAll(async () => {
+    await differing?.close();
+  });
+  const probe = async (module: string, path: string) =>
+    metric(await exporter.probe(module, `${differing.baseUrl}${path}`), 'probe_success');
+
+  it('tell "up, but not the version expected" from "down"', async () => {
+    expect(await probe('synapse_version', VERSION_PATH)).toBe(1);
+    expect(await probe('synapse_version_expected', VERSION_PATH)).toBe(0);
+  });
+
+  it('fail a preflight answered 200', async () => {
+    expect(await probe('synapse_preflight', VERSION_PATH)).toBe(0);
+  });
 });
 
 describe('synadm (Debian package), configured with a config file, in batch mode', () => {
@@ -38,6 +60,7 @@ describe('synadm (Debian package), configured with a config file, in batch mode'
 describe('Prometheus blackbox exporter (Debian package) with monitoring/blackbox.yml', () => {
   it.each([
     ['synapse_version', VERSION_PATH],
+    ['synapse_version_expected', VERSION_PATH],
     ['synapse_version_head', VERSION_PATH],
     ['synapse_preflight', VERSION_PATH],
     ['synapse_health', '/health'],

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERSION_PATH } from '../../scripts/synapse-reference.ts';
 import { expectExactHeaders } from '../support/exact-headers.ts';
 import {
   type LocalServer,
@@ -7,7 +8,6 @@ import {
   startLocalServer,
   startOfflineService,
 } from '../support/local-server.ts';
-import { VERSION_PATH } from '../support/synapse-reference.ts';
 
 // What API Gateway's HTTP API answers when the function fails, at init or in the handler.
 const GATEWAY_500 = '{"message":"Internal Server Error"}';

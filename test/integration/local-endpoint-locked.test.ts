@@ -1,15 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectExactHeaders } from '../support/exact-headers.ts';
-import { type LocalServer, send, startLocalServer } from '../support/local-server.ts';
-import { EMULATOR_CREDENTIALS, type Moto, startMoto } from '../support/moto.ts';
-import { synadmVersion } from '../support/synadm.ts';
 import {
   MISSING_TOKEN,
   synapseJsonHeaders,
   UNKNOWN_TOKEN,
   VERSION_PATH as VERSION,
-} from '../support/synapse-reference.ts';
+} from '../../scripts/synapse-reference.ts';
+import { expectExactHeaders } from '../support/exact-headers.ts';
+import { type LocalServer, send, startLocalServer } from '../support/local-server.ts';
+import { EMULATOR_CREDENTIALS, type Moto, startMoto } from '../support/moto.ts';
+import { synadmVersion } from '../support/synadm.ts';
 
 // The README's locked-mode quick start, end to end: moto_server as SSM, the policy put
 // with awscli as a SecureString, `npm start` reading it through the real AWS SDK.

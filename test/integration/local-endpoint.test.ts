@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectExactHeaders } from '../support/exact-headers.ts';
-import { type LocalServer, send, startLocalServer } from '../support/local-server.ts';
 import {
   BROWSER_PREFLIGHT,
   synapseHealthHeaders,
@@ -8,7 +6,9 @@ import {
   synapsePreflightHeaders,
   UNRECOGNIZED,
   VERSION_PATH as VERSION,
-} from '../support/synapse-reference.ts';
+} from '../../scripts/synapse-reference.ts';
+import { expectExactHeaders } from '../support/exact-headers.ts';
+import { type LocalServer, send, startLocalServer } from '../support/local-server.ts';
 
 let server: LocalServer;
 let serverVersion: string;

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAccessSettings } from '../../handler/access-settings.ts';
-import { accessSettingsProblem } from '../../infra/access-settings-check.js';
+import {
+  accessSettingsProblem,
+  operatingSettingsProblem,
+} from '../../infra/access-settings-check.js';
 import { projectRoot, readSamTemplate } from '../infra/templates.ts';
 import { environmentWithoutPolicy } from '../support/local-server.ts';
 
@@ -63,6 +66,60 @@ describe('an unusable setting stops every local command, naming it, without a st
       );
       expect(run.code).not.toBe(0);
       expect(run.output).toContain('must be an SSM parameter path');
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      rmSync(join(out, '..'), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('operating settings that need each other', () => {
+  it.each([
+    [
+      { domainName: 'matrix-admin.example.org' },
+      'certificateArn (--param certificateArn) is required with domainName',
+    ],
+    [
+      { hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+      'domainName (--param domainName) is required with hostedZoneId',
+    ],
+  ])('osls refuses %j', (custom, message) => {
+    expect(operatingSettingsProblem(custom)).toBe(message);
+  });
+
+  it('osls accepts a domain with its certificate, or no domain at all', () => {
+    expect(operatingSettingsProblem({})).toBeUndefined();
+    expect(
+      operatingSettingsProblem({ domainName: 'a.example.org', certificateArn: 'arn:aws:acm:x' }),
+    ).toBeUndefined();
+  });
+
+  it('the SAM template states the same as Rules', () => {
+    const { Rules } = readSamTemplate();
+    expect(Rules.DomainNeedsCertificate).toEqual({
+      RuleCondition: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'DomainName' }, ''] }] },
+      Assertions: [
+        {
+          Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'CertificateArn' }, ''] }] },
+          AssertDescription: 'CertificateArn is required with DomainName',
+        },
+      ],
+    });
+    expect(Rules.HostedZoneNeedsDomain.Assertions[0].AssertDescription).toBe(
+      'DomainName is required with HostedZoneId',
+    );
+  });
+
+  it('serverless package refuses a domain without a certificate, before writing anything', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'synapse-version-refused-')), 'package');
+    try {
+      const run = await runIn(
+        join(projectRoot, 'node_modules/.bin/serverless'),
+        ['package', '--package', out, '--param', 'domainName=matrix-admin.example.org'],
+        {},
+      );
+      expect(run.code).not.toBe(0);
+      expect(run.output).toContain('certificateArn (--param certificateArn) is required');
       expect(existsSync(out)).toBe(false);
     } finally {
       rmSync(join(out, '..'), { recursive: true, force: true });

@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { synapseJsonHeaders } from '../../scripts/synapse-reference.ts';
 import { TEST_SERVER_VERSION } from '../baked-for-tests.ts';
 import { loadEvent } from '../fixtures.ts';
-import { synapseJsonHeaders } from '../support/synapse-reference.ts';
 
 // The handler as Lambda loads it, with a setting it cannot use: the init succeeds, nothing
 // is served, the log names the variable once, and callers get Synapse's 500.

@@ -1,7 +1,7 @@
-// The answers of ../shared/reference (Synapse's VersionServlet, OptionsResource,
-// set_cors_headers, respond_with_json and the health resource), written out from the
-// reference table rather than imported from the handler, so that a fault in the
-// handler's own header sets cannot slip into what the tests expect.
+// How Synapse answers (its VersionServlet, OptionsResource, set_cors_headers,
+// respond_with_json and health resource), written out from Synapse's behaviour rather than
+// imported from the handler, so that a fault in the handler's own header sets cannot slip
+// into what `npm run smoke` and the tests expect.
 
 export const VERSION_PATH = '/_synapse/admin/v1/server_version';
 

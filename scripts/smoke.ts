@@ -1,0 +1,220 @@
+// `npm run smoke -- <base URL>`: checks a deployed (or local) endpoint against Synapse's
+// whole answer table — statuses, bodies, complete header sets, the browser preflight, the
+// host-root requirement of web admin pages — and that it serves the version baked into the
+// local dist/ (or --expect-version). One line per check; exit 1 listing what differs. For a
+// CD pipeline, right after `serverless deploy` or `sam deploy`.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { pathToFileURL } from 'node:url';
+import { bakedDocument } from './baked-version.ts';
+import { projectRoot } from './build.ts';
+import { readCommandLine, refuse } from './cli-options.ts';
+import {
+  BROWSER_PREFLIGHT,
+  MISSING_TOKEN,
+  synapseHealthHeaders,
+  synapseJsonHeaders,
+  synapsePreflightHeaders,
+  UNRECOGNIZED,
+  VERSION_PATH,
+} from './synapse-reference.ts';
+
+const USAGE = `usage: npm run smoke -- <base URL> [--expect-version <server_version>] [--token <token>]
+
+Checks the endpoint at <base URL> (the root of its host, e.g. https://matrix-admin.example.org)
+against Synapse's answers. The expected server_version is the one baked into the local dist/
+unless --expect-version gives it; --token is sent on the version reads of a locked endpoint
+(never printed); SMOKE_TOKEN in the environment does the same and keeps it out of the
+process list.`;
+
+// Headers a gateway, a CDN or the connection adds beside the function's own.
+const TRANSPORT = new Set([
+  'date',
+  'connection',
+  'keep-alive',
+  'content-length',
+  'apigw-requestid',
+  'x-amzn-requestid',
+  'x-amzn-trace-id',
+  'x-amz-apigw-id',
+  'via',
+  'x-cache',
+  'x-amz-cf-pop',
+  'x-amz-cf-id',
+  'age',
+  'alt-svc',
+  'strict-transport-security',
+]);
+
+interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function send(base: URL, method: string, path: string, headers: Record<string, string>) {
+  const request = base.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<Reply>((resolve, reject) => {
+    const req = request(
+      {
+        protocol: base.protocol,
+        host: base.hostname,
+        port: base.port || undefined,
+        method,
+        path,
+        headers: { 'user-agent': 'synapse-version-smoke', ...headers },
+        timeout: 10_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const flat: Record<string, string> = {};
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+          }
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: flat,
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** What differs between an answer and Synapse's, or an empty list. */
+function differences(
+  reply: Reply,
+  status: number,
+  headers: Record<string, string>,
+  body: string | RegExp,
+): string[] {
+  const found: string[] = [];
+  if (reply.status !== status) found.push(`status ${reply.status}, expected ${status}`);
+  const bodyOk = typeof body === 'string' ? reply.body === body : body.test(reply.body);
+  if (!bodyOk) found.push(`body ${JSON.stringify(reply.body.slice(0, 200))}, expected ${body}`);
+  for (const [name, value] of Object.entries(headers)) {
+    if (reply.headers[name] === undefined) found.push(`no ${name} header`);
+    else if (reply.headers[name] !== value) {
+      found.push(
+        `${name}: ${JSON.stringify(reply.headers[name])}, expected ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  for (const name of Object.keys(reply.headers)) {
+    if (!(name in headers) && !TRANSPORT.has(name)) found.push(`unexpected header ${name}`);
+  }
+  return found;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export async function smoke(
+  baseText: string,
+  expectVersion: string,
+  token: string | undefined,
+  print: (line: string) => void = console.log,
+): Promise<string[]> {
+  const failures: string[] = [];
+  const check = async (name: string, run: () => Promise<string[]>) => {
+    let found: string[];
+    try {
+      found = await run();
+    } catch (error) {
+      found = [error instanceof Error ? error.message : String(error)];
+    }
+    print(
+      `${found.length === 0 ? 'ok  ' : 'FAIL'} ${name}${found.length ? `: ${found.join('; ')}` : ''}`,
+    );
+    if (found.length) failures.push(`${name}: ${found.join('; ')}`);
+  };
+  const base = new URL(baseText);
+  const json = synapseJsonHeaders(expectVersion);
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const document = new RegExp(
+    `^\\{"server_version":${escapeRegExp(JSON.stringify(expectVersion))}(,"python_version":"[0-9.]+")?\\}$`,
+  );
+  const locked = (reply: Reply) =>
+    reply.status === 401 && reply.body === MISSING_TOKEN && !token
+      ? ['the endpoint is locked: pass --token']
+      : [];
+
+  await check('the base URL is the root of its host (web admin pages need it)', async () =>
+    base.pathname === '/' && base.search === '' ? [] : [`it has the path ${base.pathname}`],
+  );
+  await check(`GET ${VERSION_PATH}: 200, the version document, Synapse's headers`, async () => {
+    const reply = await send(base, 'GET', VERSION_PATH, { accept: 'application/json', ...auth });
+    return [...locked(reply), ...differences(reply, 200, json, document)];
+  });
+  await check(`server_version is ${JSON.stringify(expectVersion)}`, async () => {
+    const reply = await send(base, 'GET', VERSION_PATH, auth);
+    const served = (JSON.parse(reply.body) as { server_version?: unknown }).server_version;
+    return served === expectVersion ? [] : [`it is ${JSON.stringify(served)}`];
+  });
+  await check(`HEAD ${VERSION_PATH}: 200, no body, the same headers`, async () =>
+    differences(await send(base, 'HEAD', VERSION_PATH, auth), 200, json, ''),
+  );
+  await check('a query string is ignored', async () => {
+    const reply = await send(base, 'GET', `${VERSION_PATH}?since=1&access_token=x`, auth);
+    return differences(reply, 200, json, document);
+  });
+  await check(`POST ${VERSION_PATH}: 405 M_UNRECOGNIZED`, async () =>
+    differences(await send(base, 'POST', VERSION_PATH, {}), 405, json, UNRECOGNIZED),
+  );
+  for (const path of [`${VERSION_PATH}/`, '/_synapse/admin/v1/server_versions', '/']) {
+    await check(`GET ${path}: 404 M_UNRECOGNIZED`, async () =>
+      differences(await send(base, 'GET', path, {}), 404, json, UNRECOGNIZED),
+    );
+  }
+  await check(
+    `OPTIONS ${VERSION_PATH} as a browser sends it: 204, the CORS headers only`,
+    async () =>
+      differences(
+        await send(base, 'OPTIONS', VERSION_PATH, BROWSER_PREFLIGHT),
+        204,
+        synapsePreflightHeaders(expectVersion),
+        '',
+      ),
+  );
+  await check('GET /health: 200 text/plain OK', async () =>
+    differences(
+      await send(base, 'GET', '/health', {}),
+      200,
+      synapseHealthHeaders(expectVersion),
+      'OK',
+    ),
+  );
+  return failures;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values: options, positionals } = readCommandLine(
+    { 'expect-version': { type: 'string' }, token: { type: 'string' } },
+    USAGE,
+  );
+  const [target, ...extra] = positionals;
+  if (target === undefined || extra.length > 0 || !/^https?:\/\//.test(target)) {
+    refuse('give one base URL, such as https://matrix-admin.example.org');
+  }
+  let expectVersion = options['expect-version'];
+  if (expectVersion === undefined) {
+    expectVersion = bakedDocument(projectRoot)?.server_version;
+    if (expectVersion === undefined) {
+      refuse('no dist/ to take the expected version from: npm run build, or --expect-version');
+    }
+  }
+  const failures = await smoke(target, expectVersion, options.token ?? process.env.SMOKE_TOKEN);
+  if (failures.length > 0) {
+    console.error(
+      `\nsmoke failed, ${failures.length} check(s) differ:\n  ${failures.join('\n  ')}`,
+    );
+    process.exitCode = 1;
+  } else {
+    console.log('\nsmoke passed: the endpoint answers as Synapse does');
+  }
+}
