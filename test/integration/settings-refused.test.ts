@@ -31,6 +31,23 @@ function runIn(command: string, args: string[], env: Record<string, string>): Pr
   });
 }
 
+/** `serverless package` with `args` fails, saying `message`, and writes no package. */
+async function expectPackageRefused(args: string[], message: string): Promise<void> {
+  const out = join(mkdtempSync(join(tmpdir(), 'synapse-version-refused-')), 'package');
+  try {
+    const run = await runIn(
+      join(projectRoot, 'node_modules/.bin/serverless'),
+      ['package', '--package', out, ...args],
+      {},
+    );
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain(message);
+    expect(existsSync(out)).toBe(false);
+  } finally {
+    rmSync(join(out, '..'), { recursive: true, force: true });
+  }
+}
+
 const BAD_TTL = {
   ACCESS_POLICY_PARAMETER: '/synapse-version/access-policy',
   ACCESS_POLICY_TTL_SECONDS: 'ten',
@@ -57,19 +74,10 @@ describe('an unusable setting stops every local command, naming it, without a st
   });
 
   it('serverless package refuses a name that is not a path before writing anything', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'synapse-version-refused-')), 'package');
-    try {
-      const run = await runIn(
-        join(projectRoot, 'node_modules/.bin/serverless'),
-        ['package', '--package', out, '--param', 'accessPolicyParameter=synapse-policy'],
-        {},
-      );
-      expect(run.code).not.toBe(0);
-      expect(run.output).toContain('must be an SSM parameter path');
-      expect(existsSync(out)).toBe(false);
-    } finally {
-      rmSync(join(out, '..'), { recursive: true, force: true });
-    }
+    await expectPackageRefused(
+      ['--param', 'accessPolicyParameter=synapse-policy'],
+      'must be an SSM parameter path',
+    );
   });
 });
 
@@ -111,19 +119,10 @@ describe('operating settings that need each other', () => {
   });
 
   it('serverless package refuses a domain without a certificate, before writing anything', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'synapse-version-refused-')), 'package');
-    try {
-      const run = await runIn(
-        join(projectRoot, 'node_modules/.bin/serverless'),
-        ['package', '--package', out, '--param', 'domainName=matrix-admin.example.org'],
-        {},
-      );
-      expect(run.code).not.toBe(0);
-      expect(run.output).toContain('certificateArn (--param certificateArn) is required');
-      expect(existsSync(out)).toBe(false);
-    } finally {
-      rmSync(join(out, '..'), { recursive: true, force: true });
-    }
+    await expectPackageRefused(
+      ['--param', 'domainName=matrix-admin.example.org'],
+      'certificateArn (--param certificateArn) is required',
+    );
   });
 });
 

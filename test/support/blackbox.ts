@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './local-server.ts';
+import { startLoopbackService } from './loopback-service.ts';
 import { DEBIAN, requireTool } from './tools.ts';
 
 /** The modules the project ships for operators: the tests probe with this very file. */
@@ -31,30 +31,13 @@ export async function startBlackboxExporter(
   );
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
+  const { stop } = await startLoopbackService(
+    'prometheus-blackbox-exporter',
     exporter,
     [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`],
-    { stdio: 'ignore', detached: true },
+    `${base}/-/healthy`,
+    timeoutMs,
   );
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.pid === undefined) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    process.kill(-child.pid, 'SIGTERM');
-    await exited;
-  };
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/-/healthy`, { signal: AbortSignal.timeout(1_000) })).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) {
-      await stop();
-      throw new Error(`prometheus-blackbox-exporter did not start on ${base}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
   const probe = async (module: string, target: string): Promise<string> => {
     const query = new URLSearchParams({ module, target, debug: 'true' });
     const reply = await fetch(`${base}/probe?${query}`, { signal: AbortSignal.timeout(15_000) });

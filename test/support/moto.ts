@@ -1,6 +1,7 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { freePort } from './local-server.ts';
+import { startLoopbackService } from './loopback-service.ts';
 import { PIP, requireTool } from './tools.ts';
 
 const run = promisify(execFile);
@@ -27,31 +28,14 @@ export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
   const aws = requireTool('aws', PIP('awscli'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(motoServer, ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: 'ignore',
-    detached: true,
-  });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.pid === undefined) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    process.kill(-child.pid, 'SIGTERM');
-    await exited;
-  };
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      // moto's own status page answers once the server listens.
-      const reply = await fetch(`${url}/moto-api/`, { signal: AbortSignal.timeout(1_000) });
-      if (reply.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) {
-      await stop();
-      throw new Error(`moto_server did not start on ${url}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  // moto's own status page answers once the server listens.
+  const { stop } = await startLoopbackService(
+    'moto_server',
+    motoServer,
+    ['-H', '127.0.0.1', '-p', String(port)],
+    `${url}/moto-api/`,
+    timeoutMs,
+  );
   const putSecureString = async (name: string, value: string): Promise<void> => {
     // --overwrite creates the parameter too, so the README's one command serves both.
     await run(
