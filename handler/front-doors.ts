@@ -34,10 +34,17 @@ type Loose = Record<string, unknown>;
 // Events come from outside the type system: every field is checked before it is used,
 // so that a malformed event is answered (404/405) rather than thrown on.
 const record = (value: unknown): Loose | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+  typeof value === 'object' &&
+  // Stryker disable next-line ConditionalExpression: every caller also guards against null (optional chaining or a falsy test), so letting null through changes no answer
+  value !== null &&
+  !Array.isArray(value)
     ? (value as Loose)
     : undefined;
-const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+const text = (value: unknown): string =>
+  typeof value === 'string'
+    ? value
+    : // Stryker disable next-line StringLiteral: any text that is no method, path, token or address is answered alike (404, 405, a missing token), so the placeholder's spelling changes no answer
+      '';
 
 /** Every value of the Authorization header, whatever the case its name was sent in. */
 function authorizationValues(headers: Loose | undefined): string[] {

@@ -12,5 +12,6 @@ export interface VersionDocument {
 export const versionDocument: Readonly<VersionDocument> = Object.freeze(
   includePythonVersion
     ? { server_version: serverVersion, python_version: process.versions.node }
-    : { server_version: serverVersion },
+    : // Stryker disable next-line ObjectLiteral: the test runner always defines includePythonVersion true; the shape without it is tested in test/build, on bundles in child processes
+      { server_version: serverVersion },
 );

@@ -23,6 +23,7 @@ export class PolicyError extends Error {
 function parseNetwork(cidr: unknown, index: number, into: BlockList): void {
   const where = `source_cidrs[${index}]`;
   if (typeof cidr !== 'string') throw new PolicyError(`${where} is not a string`);
+  // Stryker disable next-line StringLiteral: split() always yields a first element, so the default is never used
   const [address = '', prefixText, ...rest] = cidr.split('/');
   const family = isIP(address);
   if (family === 0 || rest.length > 0) throw new PolicyError(`${where} is not an IP network`);
@@ -32,8 +33,9 @@ function parseNetwork(cidr: unknown, index: number, into: BlockList): void {
     into.addAddress(address, type);
     return;
   }
+  // Digits only, so never negative; NaN fails the comparison below.
   const prefix = /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : Number.NaN;
-  if (!(prefix >= 0 && prefix <= maxPrefix)) {
+  if (!(prefix <= maxPrefix)) {
     throw new PolicyError(`${where} has a prefix length outside 0-${maxPrefix}`);
   }
   into.addSubnet(address, prefix, type);
@@ -86,6 +88,7 @@ function inNetworks(networks: BlockList, address: string | undefined): boolean {
 /** The token of the single `Authorization: Bearer <token>` header, as Synapse parses it. */
 function bearerToken(values: readonly string[]): string | undefined {
   if (values.length !== 1) return undefined;
+  // Stryker disable next-line StringLiteral: values has exactly one element here, so the default is never used
   const parts = (values[0] ?? '').split(' ');
   return parts.length === 2 && parts[0] === 'Bearer' && parts[1] !== '' ? parts[1] : undefined;
 }

@@ -3,7 +3,7 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
 /** Bounds on one read, well inside the function's 5-second timeout. */
-const SSM_LIMITS = {
+export const SSM_LIMITS = {
   connectionTimeoutMs: 1_000,
   requestTimeoutMs: 1_000,
   maxAttempts: 2,
@@ -12,7 +12,7 @@ const SSM_LIMITS = {
 } as const;
 
 // AWS_ENDPOINT_URL_SSM, AWS_REGION and the credential variables are the SDK's own.
-const client = new SSMClient({
+export const ssmClient = new SSMClient({
   maxAttempts: SSM_LIMITS.maxAttempts,
   requestHandler: {
     connectionTimeout: SSM_LIMITS.connectionTimeoutMs,
@@ -23,9 +23,12 @@ const client = new SSMClient({
 
 /** Reads a String or SecureString parameter's value, decrypted. */
 export async function readParameter(name: string): Promise<string> {
-  const output = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }), {
-    abortSignal: AbortSignal.timeout(SSM_LIMITS.totalMs),
-  });
+  const output = await ssmClient.send(
+    new GetParameterCommand({ Name: name, WithDecryption: true }),
+    {
+      abortSignal: AbortSignal.timeout(SSM_LIMITS.totalMs),
+    },
+  );
   const value = output.Parameter?.Value;
   if (typeof value !== 'string') throw new Error('the parameter has no value');
   return value;

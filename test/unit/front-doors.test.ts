@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import type { ALBResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readCaller, readEvent } from '../../handler/front-doors.ts';
+import { readCaller, readEvent, shapeResult } from '../../handler/front-doors.ts';
 import { handler } from '../../handler/index.ts';
 import { TEST_SERVER_VERSION } from '../baked-for-tests.ts';
 import { loadEvent } from '../fixtures.ts';
@@ -126,6 +126,27 @@ describe('direct invocations and malformed events', () => {
   });
 });
 
+describe('ALB status descriptions', () => {
+  it.each([
+    [200, '200 OK'],
+    [204, '204 No Content'],
+    [401, '401 Unauthorized'],
+    [403, '403 Forbidden'],
+    [404, '404 Not Found'],
+    [405, '405 Method Not Allowed'],
+    [500, '500 Internal Server Error'],
+    [503, '503 Service Unavailable'],
+    [418, '418'],
+  ])('%i is described as %j, in both ALB forms', (status, description) => {
+    const answer = { status, headers: { Server: SERVER }, body: '' };
+    expect(shapeResult('alb', answer)).toMatchObject({ statusDescription: description });
+    expect(shapeResult('alb-multi-value', answer)).toMatchObject({
+      statusDescription: description,
+      multiValueHeaders: { Server: [SERVER] },
+    });
+  });
+});
+
 describe('faults while answering', () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -144,6 +165,8 @@ describe('faults while answering', () => {
     expect(result.body).toBe('{"errcode":"M_UNKNOWN","error":"Internal server error"}');
     expect(result.headers.Server).toBe(SERVER);
     expect(logged).toHaveBeenCalledOnce();
+    expect(logged.mock.calls[0]?.[0]).toBe('answering a request failed');
+    expect(logged.mock.calls[0]?.[1]).toMatchObject({ message: 'unreadable path' });
     expect(inspect(logged.mock.calls, { depth: 8 })).not.toContain('secret');
   });
 });

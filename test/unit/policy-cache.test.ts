@@ -92,4 +92,18 @@ describe('createPolicyCache', () => {
     advance(5_000);
     expect(await current()).toBe(POLICY_B);
   });
+
+  it('names a fault that is not an Error as an unknown fault, and still fails closed', async () => {
+    const warn = vi.fn();
+    const current = createPolicyCache({
+      load: () => Promise.reject('a string, not an Error'),
+      ttlMs: 1_000,
+      retryMs: 1_000,
+      warn,
+    });
+    expect(await current()).toBeUndefined();
+    expect(warn).toHaveBeenCalledWith(
+      'access policy read failed (unknown fault); no policy yet, refusing reads',
+    );
+  });
 });

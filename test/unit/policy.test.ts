@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decide, MAX_TOKEN_LENGTH, parsePolicy } from '../../handler/access/policy.ts';
+import { decide, MAX_TOKEN_LENGTH, PolicyError, parsePolicy } from '../../handler/access/policy.ts';
 import type { Caller } from '../../handler/front-doors.ts';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -50,6 +50,47 @@ describe('parsePolicy', () => {
     expect(message).not.toContain(TOKEN);
     expect(message).not.toContain('300.1.1.1');
     expect(message).not.toContain('{');
+  });
+});
+
+describe('parsePolicy, what it says of each refusal', () => {
+  const hex = sha256('x');
+  it.each([
+    ['{tokens_sha256:', 'the value is not JSON'],
+    ['5', 'the value is not a JSON object'],
+    ['true', 'the value is not a JSON object'],
+    ['"text"', 'the value is not a JSON object'],
+    ['["abc"]', 'the value is not a JSON object'],
+    ['null', 'the value is not a JSON object'],
+    [`{"${'k'.repeat(100)}":1}`, `unknown key "${'k'.repeat(40)}"`],
+    [`{"tokens_sha256":"${hex}"}`, 'tokens_sha256 is not an array'],
+    [`{"tokens_sha256":["x${hex}"]}`, 'tokens_sha256[0] is not 64 lowercase hex digits'],
+    [`{"tokens_sha256":["${hex}x"]}`, 'tokens_sha256[0] is not 64 lowercase hex digits'],
+    [`{"tokens_sha256":["${hex}",["${hex}"]]}`, 'tokens_sha256[1] is not 64 lowercase hex digits'],
+    ['{"source_cidrs":"10.0.0.0/8"}', 'source_cidrs is not an array'],
+    ['{"source_cidrs":["10.0.0.0/8",10]}', 'source_cidrs[1] is not a string'],
+    ['{"source_cidrs":["300.1.1.1/8"]}', 'source_cidrs[0] is not an IP network'],
+    ['{"source_cidrs":["10.0.0.0/33"]}', 'source_cidrs[0] has a prefix length outside 0-32'],
+    ['{"source_cidrs":["10.0.0.0/+8"]}', 'source_cidrs[0] has a prefix length outside 0-32'],
+    ['{"source_cidrs":["10.0.0.0/1e1"]}', 'source_cidrs[0] has a prefix length outside 0-32'],
+    ['{"source_cidrs":["10.0.0.0/8x"]}', 'source_cidrs[0] has a prefix length outside 0-32'],
+    ['{"source_cidrs":["2001:db8::/129"]}', 'source_cidrs[0] has a prefix length outside 0-128'],
+  ])('%s: %s', (text, message) => {
+    expect(() => parsePolicy(text)).toThrow(new PolicyError(message));
+  });
+
+  it.each([
+    ['0.0.0.0/0', ['198.51.100.1', '203.0.113.9'], []],
+    ['203.0.113.5/32', ['203.0.113.5'], ['203.0.113.4', '203.0.113.6']],
+    ['2001:db8::/64', ['2001:db8::1', '2001:db8::ffff:1'], ['2001:db8:0:1::1']],
+    ['2001:db8::1/128', ['2001:db8::1'], ['2001:db8::2']],
+    ['::/0', ['2001:db8::1', 'fe80::1'], []],
+  ])('accepts %s at the prefix bounds, and applies it exactly', (cidr, inside, outside) => {
+    const policy = parsePolicy(JSON.stringify({ source_cidrs: [cidr] }));
+    for (const sourceIp of inside)
+      expect(decide(policy, { authorization: [], sourceIp })).toBe(undefined);
+    for (const sourceIp of outside)
+      expect(decide(policy, { authorization: [], sourceIp })).toBe('forbidden');
   });
 });
 

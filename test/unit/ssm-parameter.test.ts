@@ -1,7 +1,7 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readParameter } from '../../handler/access/ssm-parameter.ts';
+import { readParameter, SSM_LIMITS, ssmClient } from '../../handler/access/ssm-parameter.ts';
 
 const ssm = mockClient(SSMClient);
 
@@ -33,5 +33,32 @@ describe('readParameter', () => {
       .on(GetParameterCommand)
       .rejects(Object.assign(new Error('nope'), { name: 'ParameterNotFound' }));
     await expect(readParameter('/missing')).rejects.toMatchObject({ name: 'ParameterNotFound' });
+  });
+
+  it('rejects an answer without a parameter at all', async () => {
+    ssm.on(GetParameterCommand).resolves({});
+    await expect(readParameter('/synapse/policy')).rejects.toThrow('the parameter has no value');
+  });
+
+  it('bounds each read: the whole read aborted after 2.5 s', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{}' } });
+    await readParameter('/synapse/policy');
+    const [, options] = ssm.send.getCall(0).args as unknown as [unknown, { abortSignal?: unknown }];
+    expect(options?.abortSignal).toBeInstanceOf(AbortSignal);
+    expect(SSM_LIMITS.totalMs).toBe(2_500);
+  });
+});
+
+describe('the SSM client', () => {
+  it('makes 2 attempts, each with 1-second connect and request timeouts that throw', async () => {
+    expect(await ssmClient.config.maxAttempts()).toBe(2);
+    const handler = ssmClient.config.requestHandler as unknown as {
+      configProvider: Promise<Record<string, unknown>>;
+    };
+    expect(await handler.configProvider).toMatchObject({
+      connectionTimeout: 1_000,
+      requestTimeout: 1_000,
+      throwOnRequestTimeout: true,
+    });
   });
 });
