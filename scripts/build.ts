@@ -103,6 +103,9 @@ export async function writeBundle(
   mapsdir: string = `${outdir}-sourcemaps`,
 ): Promise<Pick<BuildResult, 'files' | 'metafile'>> {
   const staging = `${outdir}.staging`;
+  // esbuild names its outputs by their path from `root`, under the staging folder.
+  const inside = (output: string) => relative(relative(root, staging), output);
+  const shippedAs = (output: string) => relative(root, join(outdir, inside(output)));
   rmSync(staging, { recursive: true, force: true });
   try {
     const result = await esbuild.build(esbuildOptions(root, entry, staging, baked, bundleOptions));
@@ -112,30 +115,25 @@ export async function writeBundle(
       join(staging, 'package.json'),
       `${JSON.stringify({ name: 'synapse-version-function', private: true, type: 'module' })}\n`,
     );
+    const outputs = Object.keys(result.metafile.outputs);
     rmSync(mapsdir, { recursive: true, force: true });
-    for (const output of Object.keys(result.metafile.outputs).filter((p) => p.endsWith('.map'))) {
-      const inMaps = join(mapsdir, relative(relative(root, staging), output));
-      mkdirSync(dirname(inMaps), { recursive: true });
-      renameSync(join(root, output), inMaps);
+    for (const map of outputs.filter((p) => p.endsWith('.map'))) {
+      mkdirSync(dirname(join(mapsdir, inside(map))), { recursive: true });
+      renameSync(join(root, map), join(mapsdir, inside(map)));
     }
     rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
     const files: Record<string, number> = {};
-    const shipped = [
-      ...Object.keys(result.metafile.outputs).filter((p) => !p.endsWith('.map')),
+    for (const output of [
+      ...outputs.filter((p) => !p.endsWith('.map')),
       relative(root, join(staging, 'package.json')),
-    ];
-    for (const path of shipped) {
-      const final = relative(root, join(outdir, relative(relative(root, staging), path)));
-      files[final] = statSync(join(root, final)).size;
+    ]) {
+      files[shippedAs(output)] = statSync(join(root, shippedAs(output))).size;
     }
-    const outputs = Object.fromEntries(
-      Object.entries(result.metafile.outputs).map(([path, output]) => [
-        relative(root, join(outdir, relative(relative(root, staging), path))),
-        output,
-      ]),
+    const shipped = Object.entries(result.metafile.outputs).map(
+      ([path, output]) => [shippedAs(path), output] as const,
     );
-    return { files, metafile: { ...result.metafile, outputs } };
+    return { files, metafile: { ...result.metafile, outputs: Object.fromEntries(shipped) } };
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     rmSync(outdir, { recursive: true, force: true });
