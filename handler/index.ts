@@ -51,12 +51,11 @@ export async function handler(event: unknown): Promise<LambdaResult | VersionDoc
   try {
     arrival = readEvent(event);
     if (arrival) {
-      // Open mode's path is synchronous: no guard, nothing to await.
-      let refusal: Refusal | undefined =
-        misconfiguration === undefined ? undefined : 'misconfigured';
-      if (guard && refusal === undefined && isVersionRead(arrival)) {
-        refusal = await guard(readCaller(arrival));
-      }
+      // Open mode's path is synchronous: no guard, nothing to await. A guard exists only
+      // when the settings were usable.
+      let refusal: Refusal | undefined;
+      if (misconfiguration !== undefined) refusal = 'misconfigured';
+      else if (guard && isVersionRead(arrival)) refusal = await guard(readCaller(arrival));
       return shapeResult(arrival.door, respond(arrival, refusal));
     }
   } catch (error) {

@@ -22,7 +22,7 @@ if [ -n "$missing_debian" ]; then
     echo "installing Debian packages:$missing_debian"
     apt-get update -qq
     # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing_debian >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing_debian >/dev/null
   else
     echo "npm test needs these Debian packages:$missing_debian (apt-get install$missing_debian)" >&2
     exit 1

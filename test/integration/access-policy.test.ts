@@ -154,6 +154,18 @@ describe("Lambda's init", () => {
   });
 });
 
+describe('after a failed read', () => {
+  it('reads again only after the retry interval (5 s), not on every request', async () => {
+    const handler = await coldStart(SERVER_ERROR);
+    // One read at init (its calls include the SDK's second attempt).
+    const atInit = readsOfThisInstance().length;
+    expect(atInit).toBeGreaterThan(0);
+    await sleep(100);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(503);
+    expect(readsOfThisInstance()).toHaveLength(atInit);
+  });
+});
+
 describe('caching', () => {
   it('fetches once per TTL however many requests arrive together', async () => {
     const handler = await coldStart(GOOD);

@@ -197,6 +197,30 @@ describe('what the access policy is told of the caller', () => {
     });
   });
 
+  it('skips a header spelling that carries no value, keeping the others', () => {
+    const event = {
+      version: '2.0',
+      rawPath: '/_synapse/admin/v1/server_version',
+      headers: { Authorization: null, AUTHORIZATION: undefined, authorization: 'Bearer x' },
+      requestContext: { http: { method: 'GET', sourceIp: '192.0.2.1' } },
+    };
+    expect(callerOf(event)).toEqual({ authorization: ['Bearer x'], sourceIp: '192.0.2.1' });
+  });
+
+  it.each([
+    ['no requestContext', {}],
+    ['a requestContext without identity', { requestContext: { stage: 'prod' } }],
+    ['an identity without sourceIp', { requestContext: { identity: {} } }],
+  ])('payload 1.0 with %s: no source address, and no fault', (_name, extra) => {
+    const event = { httpMethod: 'GET', path: '/_synapse/admin/v1/server_version', ...extra };
+    expect(callerOf(event)).toEqual({ authorization: [], sourceIp: undefined });
+  });
+
+  it('payload 2.0 without requestContext.http: no source address, and no fault', () => {
+    const event = { version: '2.0', rawPath: '/_synapse/admin/v1/server_version' };
+    expect(callerOf(event)).toEqual({ authorization: [], sourceIp: undefined });
+  });
+
   it('ALB: the header, and no source address, since only X-Forwarded-For would carry one', () => {
     const event = loadEvent('alb-multi-value-get');
     expect(callerOf({ ...event, multiValueHeaders: { authorization: ['Bearer x'] } })).toEqual({
