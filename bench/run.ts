@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, projectRoot, writeBundle } from '../scripts/build.ts';
-import { readOptions, wholeNumber } from '../scripts/cli-options.ts';
+import { optionsOrExit, readOptions, wholeNumber } from '../scripts/cli-options.ts';
 import { environmentWithoutPolicy } from '../test/support/local-server.ts';
 import { startSsmEndpoint } from '../test/support/ssm-endpoint.ts';
 import { type Budget, checkBudgets } from './budgets.ts';
@@ -27,17 +27,23 @@ const USAGE = `usage: npm run bench [-- --check] [-- --write] [-- --runs 30] [--
 Measures the handler beside its reference points. --check judges the budgets (exit 1 when
 one is exceeded); --write puts the report in BENCHMARKS.md; without --write nothing in the
 working tree changes.`;
-const args = readOptions(
-  {
-    check: { type: 'boolean', default: false },
-    write: { type: 'boolean', default: false },
-    runs: { type: 'string', default: '30' },
-    'warm-rounds': { type: 'string', default: '5' },
-  },
-  USAGE,
-);
-const RUNS = wholeNumber(args.runs, 'runs', 25, ' (fewer runs give medians too loose to judge)');
-const WARM_ROUNDS = wholeNumber(args['warm-rounds'], 'warm-rounds', 3);
+const { args, RUNS, WARM_ROUNDS } = optionsOrExit(() => {
+  const args = readOptions(
+    {
+      check: { type: 'boolean', default: false },
+      write: { type: 'boolean', default: false },
+      runs: { type: 'string', default: '30' },
+      'warm-rounds': { type: 'string', default: '5' },
+    },
+    USAGE,
+    process.argv.slice(2),
+  );
+  return {
+    args,
+    RUNS: wholeNumber(args.runs, 'runs', 25, ' (fewer runs give medians too loose to judge)'),
+    WARM_ROUNDS: wholeNumber(args['warm-rounds'], 'warm-rounds', 3),
+  };
+});
 const WARM_BATCHES = 20;
 const WARM_BATCH_SIZE = 10_000;
 const benchDir = fileURLToPath(new URL('.', import.meta.url));

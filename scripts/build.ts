@@ -2,9 +2,10 @@
 // import `build` so that they measure exactly what ships.
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { type BakedValues, bakedDefines } from './baked-defines.ts';
+import { readOptions, runScript, type ScriptOutput } from './cli-options.ts';
 import { checkVersionString, composeVersionString } from './version-string.ts';
 
 export const projectRoot = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -158,22 +159,40 @@ export async function build(
   return { ...baked, files, metafile };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+const USAGE = `usage: npm run build
+
+Bundles handler/ into dist/ with the version baked in: SYNAPSE_VERSION_STRING replaces the
+version composed from package.json and git; OMIT_PYTHON_VERSION=1 leaves python_version out.
+Source maps go to dist-sourcemaps/, outside the package.`;
+
+/** `npm run build`: builds, then prints what was baked and what each mode loads. */
+export async function main(
+  args: string[],
+  output: ScriptOutput,
+  env: NodeJS.ProcessEnv = process.env,
+  root: string = projectRoot,
+): Promise<number> {
+  readOptions({}, USAGE, args);
+  let result: BuildResult;
   try {
-    const result = await build();
-    const shape = result.includePythonVersion ? 'with python_version' : 'without python_version';
-    console.log(`baked server_version: ${result.serverVersion} (${shape})`);
-    const code = Object.entries(result.files).filter(([path]) => path.endsWith('.js'));
-    const chunks = code.filter(([path]) => path.startsWith('dist/chunks/'));
-    console.log(
-      `  dist/handler.js  ${result.files['dist/handler.js']} bytes: all that open mode loads`,
-    );
-    const chunkBytes = chunks.reduce((sum, [, bytes]) => sum + bytes, 0);
-    console.log(
-      `  dist/chunks/  ${chunks.length} files, ${chunkBytes} bytes: the access policy and the AWS SDK, loaded only with ACCESS_POLICY_PARAMETER`,
-    );
+    result = await build(env, root);
   } catch (error) {
-    console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    output.err(`build failed: ${(error as Error).message}`);
+    return 1;
   }
+  const shape = result.includePythonVersion ? 'with python_version' : 'without python_version';
+  output.out(`baked server_version: ${result.serverVersion} (${shape})`);
+  const chunks = Object.entries(result.files).filter(
+    ([path]) => path.startsWith('dist/chunks/') && path.endsWith('.js'),
+  );
+  output.out(
+    `  dist/handler.js  ${result.files['dist/handler.js']} bytes: all that open mode loads`,
+  );
+  const chunkBytes = chunks.reduce((sum, [, bytes]) => sum + bytes, 0);
+  output.out(
+    `  dist/chunks/  ${chunks.length} files, ${chunkBytes} bytes: the access policy and the AWS SDK, loaded only with ACCESS_POLICY_PARAMETER`,
+  );
+  return 0;
 }
+
+await runScript(import.meta.url, main);

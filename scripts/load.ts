@@ -7,43 +7,57 @@ import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { startLocalServer } from '../test/support/local-server.ts';
 import { ssmEnvironment, startSsmEndpoint } from '../test/support/ssm-endpoint.ts';
-import { readOptions, wholeNumber } from './cli-options.ts';
+import { readOptions, runScript, type ScriptOutput, wholeNumber } from './cli-options.ts';
 
 const MIN_WARM_UP_SECONDS = 10;
 const USAGE = `usage: npm run load [-- --duration 15 --connections 16 --warm-up 10 --max-growth-mb 64]
 
 Drives npm start on loopback with autocannon, open and with an access policy; fails on any
 error, any unexpected status, or memory growth past the bound.`;
-const args = readOptions(
-  {
-    duration: { type: 'string', default: '15' },
-    connections: { type: 'string', default: '16' },
-    'max-growth-mb': { type: 'string', default: '64' },
-    'warm-up': { type: 'string', default: '10' },
-  },
-  USAGE,
-);
-const DURATION = wholeNumber(args.duration, 'duration', 1);
-const CONNECTIONS = wholeNumber(args.connections, 'connections', 1);
-const MAX_GROWTH_MB = wholeNumber(args['max-growth-mb'], 'max-growth-mb', 1);
-// serverless-offline starts one function instance per concurrent connection during the
-// warm-up; with less than this, their start-ups and heap growth land in the measurement.
-const WARM_UP = wholeNumber(
-  args['warm-up'],
-  'warm-up',
-  MIN_WARM_UP_SECONDS,
-  ' seconds (the local server starts a function instance per connection meanwhile)',
-);
+
+export interface LoadSettings {
+  duration: number;
+  connections: number;
+  maxGrowthMb: number;
+  warmUp: number;
+}
+
+export function loadSettings(args: string[]): LoadSettings {
+  const options = readOptions(
+    {
+      duration: { type: 'string', default: '15' },
+      connections: { type: 'string', default: '16' },
+      'max-growth-mb': { type: 'string', default: '64' },
+      'warm-up': { type: 'string', default: '10' },
+    },
+    USAGE,
+    args,
+  );
+  return {
+    duration: wholeNumber(options.duration, 'duration', 1),
+    connections: wholeNumber(options.connections, 'connections', 1),
+    maxGrowthMb: wholeNumber(options['max-growth-mb'], 'max-growth-mb', 1),
+    // serverless-offline starts one function instance per concurrent connection during the
+    // warm-up; with less than this, their start-ups and heap growth land in the measurement.
+    warmUp: wholeNumber(
+      options['warm-up'],
+      'warm-up',
+      MIN_WARM_UP_SECONDS,
+      ' seconds (the local server starts a function instance per connection meanwhile)',
+    ),
+  };
+}
+
 const VERSION = '/_synapse/admin/v1/server_version';
 
-interface Probe {
+export interface Probe {
   label: string;
   request: autocannon.Request;
   expect: number;
 }
 
 /** Resident memory of a process and all its descendants, in bytes (Linux /proc). */
-function treeRss(root: number): number {
+export function treeRss(root: number): number {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -70,7 +84,7 @@ function treeRss(root: number): number {
   return total;
 }
 
-interface Outcome {
+export interface Outcome {
   mode: string;
   requests: number;
   perSecond: number;
@@ -78,33 +92,44 @@ interface Outcome {
   p99: number;
   errors: number;
   timeouts: number;
-  unexpected: number;
+  /** Responses whose status differs from what their request should get, by probe and status. */
+  unexpected: Record<string, number>;
   rssBefore: number;
   rssAfter: number;
 }
 
-async function drive(mode: string, env: NodeJS.ProcessEnv, probes: Probe[]): Promise<Outcome> {
+/** Drives `npm start` with `env` for a warm-up and then the measured duration. */
+export async function drive(
+  mode: string,
+  env: NodeJS.ProcessEnv,
+  probes: Probe[],
+  settings: LoadSettings,
+): Promise<Outcome> {
   const server = await startLocalServer(env);
   try {
-    const unexpected = new Map<string, number>();
+    const unexpected: Record<string, number> = {};
     const requests = probes.map((probe) => ({
       ...probe.request,
       onResponse: (status: number) => {
         if (status !== probe.expect) {
           const key = `${probe.label}: ${status}`;
-          unexpected.set(key, (unexpected.get(key) ?? 0) + 1);
+          unexpected[key] = (unexpected[key] ?? 0) + 1;
         }
       },
     }));
     const run = (duration: number) =>
-      autocannon({ url: server.baseUrl, connections: CONNECTIONS, duration, requests });
+      autocannon({
+        url: server.baseUrl,
+        connections: settings.connections,
+        duration,
+        requests,
+      });
     // Warm-up: JIT, the policy's first read, and the emulator's heap growing to its working
     // size; growth is measured after it, where a leak would show and sizing would not.
-    await run(WARM_UP);
+    await run(settings.warmUp);
     const rssBefore = treeRss(server.pid);
-    const result = await run(DURATION);
+    const result = await run(settings.duration);
     const rssAfter = treeRss(server.pid);
-    for (const [key, count] of unexpected) console.error(`  unexpected ${key} x${count}`);
     return {
       mode,
       requests: result.requests.total,
@@ -113,7 +138,7 @@ async function drive(mode: string, env: NodeJS.ProcessEnv, probes: Probe[]): Pro
       p99: result.latency.p99,
       errors: result.errors,
       timeouts: result.timeouts,
-      unexpected: [...unexpected.values()].reduce((a, b) => a + b, 0),
+      unexpected,
       rssBefore,
       rssAfter,
     };
@@ -122,7 +147,7 @@ async function drive(mode: string, env: NodeJS.ProcessEnv, probes: Probe[]): Pro
   }
 }
 
-const openProbes: Probe[] = [
+export const openProbes: Probe[] = [
   { label: 'GET version', request: { method: 'GET', path: VERSION }, expect: 200 },
   { label: 'HEAD version', request: { method: 'HEAD', path: VERSION }, expect: 200 },
   { label: 'OPTIONS', request: { method: 'OPTIONS', path: VERSION }, expect: 204 },
@@ -131,12 +156,12 @@ const openProbes: Probe[] = [
   { label: 'GET /health', request: { method: 'GET', path: '/health' }, expect: 200 },
 ];
 
-const token = 'svt_load-token-0123456789-abcdefghijklmnopqrstuvwx';
+export const LOAD_TOKEN = 'svt_load-token-0123456789-abcdefghijklmnopqrstuvwx';
 const bearer = (value: string) => ({ authorization: `Bearer ${value}` });
-const policyProbes: Probe[] = [
+export const policyProbes: Probe[] = [
   {
     label: 'listed token',
-    request: { method: 'GET', path: VERSION, headers: bearer(token) },
+    request: { method: 'GET', path: VERSION, headers: bearer(LOAD_TOKEN) },
     expect: 200,
   },
   { label: 'no token', request: { method: 'GET', path: VERSION }, expect: 401 },
@@ -149,48 +174,67 @@ const policyProbes: Probe[] = [
   { label: 'GET /health', request: { method: 'GET', path: '/health' }, expect: 200 },
 ];
 
-console.log(`load: ${DURATION} s per mode, ${CONNECTIONS} connections, loopback only`);
-const outcomes: Outcome[] = [];
-outcomes.push(await drive('open', {}, openProbes));
-const ssm = await startSsmEndpoint({
-  kind: 'value',
-  value: JSON.stringify({ tokens_sha256: [createHash('sha256').update(token).digest('hex')] }),
-});
-try {
-  outcomes.push(
-    await drive(
-      'access policy',
-      ssmEnvironment(ssm, '/synapse-version/access-policy', 60),
-      policyProbes,
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+const total = (counts: Record<string, number>) =>
+  Object.values(counts).reduce((sum, count) => sum + count, 0);
+
+/** The Markdown table of the outcomes. */
+export function outcomeTable(outcomes: Outcome[]): string[] {
+  return [
+    '| mode | requests | per second | p50 | p99 | errors | timeouts | unexpected statuses | server RSS before → after |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...outcomes.map(
+      (o) =>
+        `| ${o.mode} | ${o.requests} | ${Math.round(o.perSecond)} | ${o.p50} ms | ${o.p99} ms | ${o.errors} | ${o.timeouts} | ${total(o.unexpected)} | ${mb(o.rssBefore)} → ${mb(o.rssAfter)} MB |`,
     ),
-  );
-} finally {
-  await ssm.close();
+  ];
 }
 
-const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-console.log(
-  '\n| mode | requests | per second | p50 | p99 | errors | timeouts | unexpected statuses | server RSS before → after |',
-);
-console.log('|---|---|---|---|---|---|---|---|---|');
-for (const o of outcomes) {
-  console.log(
-    `| ${o.mode} | ${o.requests} | ${Math.round(o.perSecond)} | ${o.p50} ms | ${o.p99} ms | ${o.errors} | ${o.timeouts} | ${o.unexpected} | ${mb(o.rssBefore)} → ${mb(o.rssAfter)} MB |`,
-  );
+/** What makes the run fail: errors, timeouts, unexpected statuses, no requests, growth. */
+export function loadFailures(outcomes: Outcome[], maxGrowthMb: number): string[] {
+  return outcomes.flatMap((o) => [
+    ...(o.errors + o.timeouts > 0 ? [`${o.mode}: ${o.errors} errors, ${o.timeouts} timeouts`] : []),
+    ...Object.entries(o.unexpected).map(
+      ([key, count]) => `${o.mode}: unexpected status, ${key} x${count}`,
+    ),
+    ...(o.requests === 0 ? [`${o.mode}: no requests completed`] : []),
+    ...((o.rssAfter - o.rssBefore) / 2 ** 20 > maxGrowthMb
+      ? [`${o.mode}: memory grew ${mb(o.rssAfter - o.rssBefore)} MB (bound ${maxGrowthMb} MB)`]
+      : []),
+  ]);
 }
-const failures = outcomes.flatMap((o) => [
-  ...(o.errors + o.timeouts > 0 ? [`${o.mode}: ${o.errors} errors, ${o.timeouts} timeouts`] : []),
-  ...(o.unexpected > 0 ? [`${o.mode}: ${o.unexpected} unexpected statuses`] : []),
-  ...(o.requests === 0 ? [`${o.mode}: no requests completed`] : []),
-  ...((o.rssAfter - o.rssBefore) / 2 ** 20 > MAX_GROWTH_MB
-    ? [`${o.mode}: memory grew ${mb(o.rssAfter - o.rssBefore)} MB (bound ${MAX_GROWTH_MB} MB)`]
-    : []),
-]);
-if (failures.length > 0) {
-  console.error(`\nload failed:\n  ${failures.join('\n  ')}`);
-  process.exitCode = 1;
-} else {
-  console.log(
-    `\nload passed: no errors, no unexpected statuses, growth within ${MAX_GROWTH_MB} MB`,
+
+/** Both modes: open, then with a policy read from a loopback SSM endpoint. */
+export async function runLoad(settings: LoadSettings, output: ScriptOutput): Promise<number> {
+  output.out(
+    `load: ${settings.duration} s per mode, ${settings.connections} connections, loopback only`,
   );
+  const outcomes: Outcome[] = [await drive('open', {}, openProbes, settings)];
+  const ssm = await startSsmEndpoint({
+    kind: 'value',
+    value: JSON.stringify({
+      tokens_sha256: [createHash('sha256').update(LOAD_TOKEN).digest('hex')],
+    }),
+  });
+  try {
+    const env = ssmEnvironment(ssm, '/synapse-version/access-policy', 60);
+    outcomes.push(await drive('access policy', env, policyProbes, settings));
+  } finally {
+    await ssm.close();
+  }
+  output.out('');
+  for (const line of outcomeTable(outcomes)) output.out(line);
+  const failures = loadFailures(outcomes, settings.maxGrowthMb);
+  if (failures.length > 0) {
+    output.err(`\nload failed:\n  ${failures.join('\n  ')}`);
+    return 1;
+  }
+  output.out(
+    `\nload passed: no errors, no unexpected statuses, growth within ${settings.maxGrowthMb} MB`,
+  );
+  return 0;
 }
+
+export const main = (args: string[], output: ScriptOutput) => runLoad(loadSettings(args), output);
+
+await runScript(import.meta.url, main);

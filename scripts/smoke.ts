@@ -5,10 +5,9 @@
 // CD pipeline, right after `serverless deploy` or `sam deploy`.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { pathToFileURL } from 'node:url';
 import { bakedDocument } from './baked-version.ts';
 import { projectRoot } from './build.ts';
-import { readCommandLine, refuse } from './cli-options.ts';
+import { readCommandLine, refuse, runScript, type ScriptOutput } from './cli-options.ts';
 import {
   BROWSER_PREFLIGHT,
   MISSING_TOKEN,
@@ -52,26 +51,35 @@ interface Reply {
   body: string;
 }
 
-function send(base: URL, method: string, path: string, headers: Record<string, string>) {
+function send(
+  base: URL,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+) {
   const request = base.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<Reply>((resolve, reject) => {
     const req = request(
       {
         protocol: base.protocol,
         host: base.hostname,
-        port: base.port || undefined,
+        port: base.port,
         method,
         path,
         headers: { 'user-agent': 'synapse-version-smoke', ...headers },
-        timeout: 10_000,
+        timeout: timeoutMs,
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
+          // A header sent on several lines is one list, as HTTP defines it.
           const flat: Record<string, string> = {};
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+          // (headersDistinct holds a list for every name it has.)
+          const distinct = Object.entries(res.headersDistinct) as [string, string[]][];
+          for (const [name, values] of distinct) {
+            flat[name] = values.join(', ');
           }
           resolve({
             status: res.statusCode ?? 0,
@@ -81,7 +89,7 @@ function send(base: URL, method: string, path: string, headers: Record<string, s
         });
       },
     );
-    req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
     req.on('error', reject);
     req.end();
   });
@@ -114,11 +122,20 @@ function differences(
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+export interface SmokeOptions {
+  /** Sent on the version reads, for a locked endpoint; never printed. */
+  token?: string | undefined;
+  /** Where each check's line goes. */
+  print?: (line: string) => void;
+  /** How long each request may take. */
+  timeoutMs?: number;
+}
+
+/** Runs every check against `baseText`, printing a line each; the failures, or none. */
 export async function smoke(
   baseText: string,
   expectVersion: string,
-  token: string | undefined,
-  print: (line: string) => void = console.log,
+  { token, print = console.log, timeoutMs = 10_000 }: SmokeOptions = {},
 ): Promise<string[]> {
   const failures: string[] = [];
   const check = async (name: string, run: () => Promise<string[]>) => {
@@ -134,6 +151,8 @@ export async function smoke(
     if (found.length) failures.push(`${name}: ${found.join('; ')}`);
   };
   const base = new URL(baseText);
+  const ask = (method: string, path: string, headers: Record<string, string>) =>
+    send(base, method, path, headers, timeoutMs);
   const json = synapseJsonHeaders(expectVersion);
   const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const document = new RegExp(
@@ -145,76 +164,80 @@ export async function smoke(
       : [];
 
   await check('the base URL is the root of its host (web admin pages need it)', async () =>
-    base.pathname === '/' && base.search === '' ? [] : [`it has the path ${base.pathname}`],
+    base.pathname === '/' && base.search === ''
+      ? []
+      : [`it has the path ${base.pathname}${base.search}`],
   );
   await check(`GET ${VERSION_PATH}: 200, the version document, Synapse's headers`, async () => {
-    const reply = await send(base, 'GET', VERSION_PATH, { accept: 'application/json', ...auth });
+    const reply = await ask('GET', VERSION_PATH, { accept: 'application/json', ...auth });
     return [...locked(reply), ...differences(reply, 200, json, document)];
   });
   await check(`server_version is ${JSON.stringify(expectVersion)}`, async () => {
-    const reply = await send(base, 'GET', VERSION_PATH, auth);
+    const reply = await ask('GET', VERSION_PATH, auth);
     const served = (JSON.parse(reply.body) as { server_version?: unknown }).server_version;
     return served === expectVersion ? [] : [`it is ${JSON.stringify(served)}`];
   });
   await check(`HEAD ${VERSION_PATH}: 200, no body, the same headers`, async () =>
-    differences(await send(base, 'HEAD', VERSION_PATH, auth), 200, json, ''),
+    differences(await ask('HEAD', VERSION_PATH, auth), 200, json, ''),
   );
   await check('a query string is ignored', async () => {
-    const reply = await send(base, 'GET', `${VERSION_PATH}?since=1&access_token=x`, auth);
+    const reply = await ask('GET', `${VERSION_PATH}?since=1&access_token=x`, auth);
     return differences(reply, 200, json, document);
   });
   await check(`POST ${VERSION_PATH}: 405 M_UNRECOGNIZED`, async () =>
-    differences(await send(base, 'POST', VERSION_PATH, {}), 405, json, UNRECOGNIZED),
+    differences(await ask('POST', VERSION_PATH, {}), 405, json, UNRECOGNIZED),
   );
   for (const path of [`${VERSION_PATH}/`, '/_synapse/admin/v1/server_versions', '/']) {
     await check(`GET ${path}: 404 M_UNRECOGNIZED`, async () =>
-      differences(await send(base, 'GET', path, {}), 404, json, UNRECOGNIZED),
+      differences(await ask('GET', path, {}), 404, json, UNRECOGNIZED),
     );
   }
   await check(
     `OPTIONS ${VERSION_PATH} as a browser sends it: 204, the CORS headers only`,
     async () =>
       differences(
-        await send(base, 'OPTIONS', VERSION_PATH, BROWSER_PREFLIGHT),
+        await ask('OPTIONS', VERSION_PATH, BROWSER_PREFLIGHT),
         204,
         synapsePreflightHeaders(expectVersion),
         '',
       ),
   );
   await check('GET /health: 200 text/plain OK', async () =>
-    differences(
-      await send(base, 'GET', '/health', {}),
-      200,
-      synapseHealthHeaders(expectVersion),
-      'OK',
-    ),
+    differences(await ask('GET', '/health', {}), 200, synapseHealthHeaders(expectVersion), 'OK'),
   );
   return failures;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+/** `npm run smoke -- <base URL>`: 0 when every check passes, 1 listing those that differ. */
+export async function main(
+  args: string[],
+  output: ScriptOutput,
+  env: NodeJS.ProcessEnv = process.env,
+  root: string = projectRoot,
+): Promise<number> {
   const { values: options, positionals } = readCommandLine(
     { 'expect-version': { type: 'string' }, token: { type: 'string' } },
     USAGE,
+    args,
   );
   const [target, ...extra] = positionals;
   if (target === undefined || extra.length > 0 || !/^https?:\/\//.test(target)) {
     refuse('give one base URL, such as https://matrix-admin.example.org');
   }
-  let expectVersion = options['expect-version'];
+  const expectVersion = options['expect-version'] ?? bakedDocument(root)?.server_version;
   if (expectVersion === undefined) {
-    expectVersion = bakedDocument(projectRoot)?.server_version;
-    if (expectVersion === undefined) {
-      refuse('no dist/ to take the expected version from: npm run build, or --expect-version');
-    }
+    refuse('no dist/ to take the expected version from: npm run build, or --expect-version');
   }
-  const failures = await smoke(target, expectVersion, options.token ?? process.env.SMOKE_TOKEN);
+  const failures = await smoke(target, expectVersion, {
+    token: options.token ?? env.SMOKE_TOKEN,
+    print: output.out,
+  });
   if (failures.length > 0) {
-    console.error(
-      `\nsmoke failed, ${failures.length} check(s) differ:\n  ${failures.join('\n  ')}`,
-    );
-    process.exitCode = 1;
-  } else {
-    console.log('\nsmoke passed: the endpoint answers as Synapse does');
+    output.err(`\nsmoke failed, ${failures.length} check(s) differ:\n  ${failures.join('\n  ')}`);
+    return 1;
   }
+  output.out('\nsmoke passed: the endpoint answers as Synapse does');
+  return 0;
 }
+
+await runScript(import.meta.url, main);

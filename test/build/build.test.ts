@@ -1,9 +1,19 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../scripts/build.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { build, main as buildMain } from '../../scripts/build.ts';
+import { exitStatus } from '../../scripts/cli-options.ts';
+import { main as showVersionMain } from '../../scripts/show-version.ts';
 import { loadEvent } from '../fixtures.ts';
 import { exportProject, filesLoaded, freshDir, git, projectRoot, runBundle } from './workspace.ts';
 
@@ -164,51 +174,115 @@ describe('a build from an export with no .git', () => {
     expect(code).not.toMatch(/credential_process|sso_start_url/);
   });
 
-  const buildCli = (versionString: string) =>
-    spawnSync(process.execPath, ['scripts/build.ts'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, SYNAPSE_VERSION_STRING: versionString },
+  /** `npm run build` in this process, its output captured. */
+  async function buildCommand(env: NodeJS.ProcessEnv, args: string[] = []) {
+    const lines = { out: [] as string[], err: [] as string[] };
+    const status = await exitStatus((a, output) => buildMain(a, output, env, root), args, {
+      out: (line) => lines.out.push(line),
+      err: (line) => lines.err.push(line),
     });
+    return { status, ...lines };
+  }
 
-  it('prints the baked version and the bundle size from `npm run build`', () => {
-    const run = buildCli('');
+  it('prints the baked version and what each mode loads from `npm run build`', async () => {
+    const run = await buildCommand({ OMIT_PYTHON_VERSION: 'yes' });
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('baked server_version: 1.139.0 (with python_version)');
-    expect(run.stdout).toMatch(/dist\/handler\.js\s+\d+ bytes/);
+    expect(run.err).toEqual([]);
+    const handlerBytes = statSync(join(root, 'dist/handler.js')).size;
+    const chunks = readdirSync(join(root, 'dist/chunks')).filter((f) => f.endsWith('.js'));
+    const chunkBytes = chunks.reduce(
+      (sum, f) => sum + statSync(join(root, 'dist/chunks', f)).size,
+      0,
+    );
+    expect(run.out).toEqual([
+      'baked server_version: 1.139.0 (without python_version)',
+      `  dist/handler.js  ${handlerBytes} bytes: all that open mode loads`,
+      `  dist/chunks/  ${chunks.length} files, ${chunkBytes} bytes: the access policy and the AWS SDK, loaded only with ACCESS_POLICY_PARAMETER`,
+    ]);
+    expect((await buildCommand(noEnv)).out[0]).toBe(
+      'baked server_version: 1.139.0 (with python_version)',
+    );
   });
 
-  const showVersion = () =>
-    spawnSync(process.execPath, ['scripts/show-version.ts'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, ACCESS_POLICY_PARAMETER: 'set in the shell, ignored' },
-    });
+  it('fails `npm run build` in one line naming the variable, and removes dist/', async () => {
+    await build(noEnv, root);
+    const run = await buildCommand({ SYNAPSE_VERSION_STRING: 'a\nb' });
+    expect(run.status).toBe(1);
+    expect(run.out).toEqual([]);
+    expect(run.err).toEqual([
+      'build failed: SYNAPSE_VERSION_STRING: the version string holds characters other than printable ASCII: "a\\nb"',
+    ]);
+    expect(existsSync(join(root, 'dist'))).toBe(false);
+  });
+
+  it('`npm run build` takes no arguments but --help', async () => {
+    expect((await buildCommand(noEnv, ['--help'])).out[0]).toMatch(/^usage: npm run build\n\nBundles handler\//);
+    const refused = await buildCommand(noEnv, ['--omit-python-version']);
+    expect(refused.status).toBe(2);
+    expect(refused.err).toEqual([
+      "error: Unknown option '--omit-python-version' (--help for usage)",
+    ]);
+  });
+
+  it('runs `npm run build` as a script: exit 0 built, exit 1 refused, no stack', () => {
+    const buildCli = (versionString: string) =>
+      spawnSync(process.execPath, ['scripts/build.ts'], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, SYNAPSE_VERSION_STRING: versionString },
+      });
+    const built = buildCli('');
+    expect(built.status).toBe(0);
+    expect(built.stdout).toMatch(/^baked server_version: 1\.139\.0 \(with python_version\)\n/);
+    const refused = buildCli('a\nb');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^build failed: SYNAPSE_VERSION_STRING: .*printable ASCII/);
+    expect(refused.stderr).not.toContain('    at ');
+  });
+
+  /** `npm run show-version` in this process, with a policy setting in the environment. */
+  async function showVersion(args: string[] = []) {
+    const lines = { out: [] as string[], err: [] as string[] };
+    vi.stubEnv('ACCESS_POLICY_PARAMETER', 'set in the shell, ignored');
+    try {
+      const status = await exitStatus((a, output) => showVersionMain(a, output, root), args, {
+        out: (line) => lines.out.push(line),
+        err: (line) => lines.err.push(line),
+      });
+      return { status, stdout: lines.out.join('\n'), stderr: lines.err.join('\n') };
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }
 
   it('`npm run show-version` tells what the existing dist/ serves, without rebuilding', async () => {
     await build({ SYNAPSE_VERSION_STRING: '1.140.0 (b=release)', OMIT_PYTHON_VERSION: '1' }, root);
     const bundle = readFileSync(join(root, 'dist/handler.js'), 'utf8');
-    const run = showVersion();
+    const run = await showVersion();
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^server_version {2}1\.140\.0 \(b=release\)$/m);
-    expect(run.stdout).toMatch(/^document {8}without python_version/m);
+    expect(run.stdout).toBe(`server_version  1.140.0 (b=release)
+document        without python_version (Synapse 1.94 and later)
+built           ${join(root, 'dist', 'handler.js')}`);
     expect(readFileSync(join(root, 'dist/handler.js'), 'utf8')).toBe(bundle);
     await build(noEnv, root);
-    expect(showVersion().stdout).toMatch(/^server_version {2}1\.139\.0\n.*with python_version/m);
+    expect((await showVersion()).stdout).toMatch(
+      /^server_version {2}1\.139\.0\ndocument {8}with python_version \(before Synapse 1\.94\), the version of the Node that runs it\n/,
+    );
   });
 
-  it('`npm run show-version` says when nothing is built', () => {
+  it('`npm run show-version` says when nothing is built, and exits 1', async () => {
     rmSync(join(root, 'dist'), { recursive: true, force: true });
-    const run = showVersion();
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain('no dist/handler.js: nothing is built here yet');
+    const run = await showVersion();
+    expect(run).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'no dist/handler.js: nothing is built here yet (npm run build)',
+    });
   });
 
-  it('fails the CLI with the variable named, and no stack', () => {
-    const run = buildCli('a\nb');
-    expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^build failed: SYNAPSE_VERSION_STRING: .*printable ASCII/);
-    expect(run.stderr).not.toContain('    at ');
+  it('`npm run show-version` takes no arguments but --help', async () => {
+    expect((await showVersion(['--help'])).stdout).toMatch(/^usage: npm run show-version\n/);
+    expect((await showVersion(['dist'])).status).toBe(2);
   });
 });
 

@@ -1,17 +1,25 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decide, parsePolicy } from '../../handler/access/policy.ts';
+import { exitStatus, type ScriptOutput } from '../../scripts/cli-options.ts';
+import { main } from '../../scripts/token.ts';
 
-const script = fileURLToPath(new URL('../../scripts/token.ts', import.meta.url));
-const runToken = (...args: string[]): string =>
-  execFileSync(process.execPath, [script, ...args], { encoding: 'utf8' });
-const tryToken = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  spawnSync(process.execPath, [script, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ACCESS_POLICY_PARAMETER: '', ...env },
-  });
+interface Run {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run token` in this process, with `env` as its environment. */
+async function token(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const output: ScriptOutput = { out: (l) => out.push(l), err: (l) => err.push(l) };
+  const status = await exitStatus((a, o) => main(a, o, env), args, output);
+  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
+}
 
 function parseOutput(out: string) {
   const token = /^token {3}(\S+)$/m.exec(out)?.[1] ?? '';
@@ -22,30 +30,49 @@ function parseOutput(out: string) {
 }
 
 describe('npm run token', () => {
-  it('prints a fresh 256-bit token, its digest, and a policy that admits it', () => {
-    const { token, digest, value, name } = parseOutput(runToken());
-    expect(Buffer.from(token, 'base64url')).toHaveLength(32);
-    expect(digest).toBe(createHash('sha256').update(token).digest('hex'));
+  it('prints a fresh 256-bit token, its digest, and a policy that admits it', async () => {
+    const run = await token([]);
+    expect(run.status).toBe(0);
+    const { token: issued, digest, value, name } = parseOutput(run.stdout);
+    expect(issued).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(issued, 'base64url')).toHaveLength(32);
+    expect(digest).toBe(createHash('sha256').update(issued).digest('hex'));
     expect(name).toBe('/synapse-version/access-policy');
-    expect(value).not.toContain(token);
-    const caller = { authorization: [`Bearer ${token}`], sourceIp: undefined };
+    expect(value).toBe(JSON.stringify({ tokens_sha256: [digest] }));
+    const caller = { authorization: [`Bearer ${issued}`], sourceIp: undefined };
     expect(decide(parsePolicy(value), caller)).toBeUndefined();
-  });
-
-  it('never prints the same token twice', () => {
-    expect(parseOutput(runToken()).token).not.toBe(parseOutput(runToken()).token);
-  });
-
-  it('names the parameter given with --parameter', () => {
-    expect(parseOutput(runToken('--parameter', '/ops/version-policy')).name).toBe(
-      '/ops/version-policy',
+    expect(run.stdout).toContain(
+      `aws ssm put-parameter --name '/synapse-version/access-policy' --type SecureString --overwrite \\\n    --value '${value}'`,
     );
   });
 
-  it('prints its usage for --help and exits 0', () => {
-    const run = tryToken(['--help']);
+  it('never prints the same token twice', async () => {
+    const first = parseOutput((await token([])).stdout).token;
+    expect(parseOutput((await token([])).stdout).token).not.toBe(first);
+  });
+
+  it('names the parameter given with --parameter, over ACCESS_POLICY_PARAMETER', async () => {
+    const run = await token(['--parameter', '/ops/version-policy'], {
+      ACCESS_POLICY_PARAMETER: '/from/the/environment',
+    });
+    expect(parseOutput(run.stdout).name).toBe('/ops/version-policy');
+  });
+
+  it('names ACCESS_POLICY_PARAMETER, trimmed, when no --parameter is given', async () => {
+    const run = await token([], { ACCESS_POLICY_PARAMETER: ' /from/the/environment ' });
+    expect(parseOutput(run.stdout).name).toBe('/from/the/environment');
+  });
+
+  it('takes the default for a blank ACCESS_POLICY_PARAMETER', async () => {
+    const run = await token([], { ACCESS_POLICY_PARAMETER: '  ' });
+    expect(parseOutput(run.stdout).name).toBe('/synapse-version/access-policy');
+  });
+
+  it('prints its usage for --help and exits 0, with no token', async () => {
+    const run = await token(['--help']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^usage: npm run token/);
+    expect(run.stdout).toMatch(/^usage: npm run token \[-- --parameter \/path\/of\/the\/policy\]/);
+    expect(run.stdout).toContain('else\n/synapse-version/access-policy).');
     expect(run.stdout).not.toMatch(/^token /m);
   });
 
@@ -54,17 +81,28 @@ describe('npm run token', () => {
     [['--parameter'], /^error: Option '--parameter <value>' argument missing/],
     [['--parameter', 'other'], /^error: --parameter must be an SSM parameter path/],
     [['extra'], /^error: Unexpected argument 'extra'/],
-  ])('refuses %j in one line, exit 2, no token', (args, message) => {
-    const run = tryToken(args);
+  ])('refuses %j in one line, exit 2, no token', async (args, message) => {
+    const run = await token(args);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr.split('\n')).toHaveLength(1);
     expect(run.stdout).toBe('');
   });
 
-  it('refuses an unusable ACCESS_POLICY_PARAMETER, naming the variable', () => {
-    const run = tryToken([], { ACCESS_POLICY_PARAMETER: 'no-slash' });
+  it('refuses an unusable ACCESS_POLICY_PARAMETER, naming the variable', async () => {
+    const run = await token([], { ACCESS_POLICY_PARAMETER: 'no-slash' });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^error: ACCESS_POLICY_PARAMETER must be an SSM parameter path/);
+  });
+
+  it('runs as a script: a token on stdout, exit 0; a refusal on stderr, exit 2', () => {
+    const script = fileURLToPath(new URL('../../scripts/token.ts', import.meta.url));
+    const env = { ...process.env, ACCESS_POLICY_PARAMETER: '' };
+    const ok = spawnSync(process.execPath, [script], { encoding: 'utf8', env });
+    expect(ok.status).toBe(0);
+    expect(parseOutput(ok.stdout).token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const refused = spawnSync(process.execPath, [script, '--nope'], { encoding: 'utf8', env });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe("error: Unknown option '--nope' (--help for usage)\n");
   });
 });
