@@ -1,5 +1,6 @@
-// Mutation testing of the handler, the security core (`npm run mutate`; `.ci/run` runs it
-// incrementally). A score under `break` fails the run.
+// Mutation testing of the handler, the security core (`npm run mutate:handler`, the first
+// half of `npm run mutate`, which `.ci/run` runs incrementally). A score under `break`
+// fails the run.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',

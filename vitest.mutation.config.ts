@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import { testDefines } from './vitest.config.ts';
 
-// The tests Stryker runs against each mutant: those that exercise the code in vitest's own
-// process, where Stryker switches a mutant on. Tests that only drive child processes
-// (npm start, built bundles, CLIs) cannot see a mutant and would only cost time.
+// The tests Stryker runs against each mutant of handler/: those that exercise the code in
+// vitest's own process, where Stryker switches a mutant on. Tests that only drive child
+// processes (npm start, built bundles, CLIs) cannot see a mutant and would only cost time.
 export default defineConfig({
   define: testDefines,
   test: {
@@ -12,7 +12,6 @@ export default defineConfig({
       'test/hardening/**/*.test.ts',
       'test/integration/access-policy.test.ts',
       'test/integration/settings-refused.test.ts',
-      'test/integration/smoke.test.ts',
     ],
     fileParallelism: false,
     testTimeout: 30_000,

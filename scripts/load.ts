@@ -2,12 +2,13 @@
 // loopback with autocannon for a fixed time, in open mode and with an access policy read
 // from a loopback SSM endpoint. Every response's status is checked against the request
 // that caused it. Fails on any error, any unexpected status, or memory growth past a bound.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { startLocalServer } from '../test/support/local-server.ts';
 import { ssmEnvironment, startSsmEndpoint } from '../test/support/ssm-endpoint.ts';
 import { readOptions, runScript, type ScriptOutput, wholeNumber } from './cli-options.ts';
+import { VERSION_PATH } from './synapse-reference.ts';
 
 const MIN_WARM_UP_SECONDS = 10;
 const USAGE = `usage: npm run load [-- --duration 15 --connections 16 --warm-up 10 --max-growth-mb 64]
@@ -47,8 +48,6 @@ export function loadSettings(args: string[]): LoadSettings {
     ),
   };
 }
-
-const VERSION = '/_synapse/admin/v1/server_version';
 
 export interface Probe {
   label: string;
@@ -92,7 +91,10 @@ export interface Outcome {
   p99: number;
   errors: number;
   timeouts: number;
-  /** Responses whose status differs from what their request should get, by probe and status. */
+  /**
+   * Responses whose status differs from what their request should get, by probe and
+   * status, the warm-up's included: a wrong answer is wrong whenever it comes.
+   */
   unexpected: Record<string, number>;
   rssBefore: number;
   rssAfter: number;
@@ -147,32 +149,37 @@ export async function drive(
   }
 }
 
-export const openProbes: Probe[] = [
-  { label: 'GET version', request: { method: 'GET', path: VERSION }, expect: 200 },
-  { label: 'HEAD version', request: { method: 'HEAD', path: VERSION }, expect: 200 },
-  { label: 'OPTIONS', request: { method: 'OPTIONS', path: VERSION }, expect: 204 },
-  { label: 'POST version', request: { method: 'POST', path: VERSION }, expect: 405 },
-  { label: 'trailing slash', request: { method: 'GET', path: `${VERSION}/` }, expect: 404 },
-  { label: 'GET /health', request: { method: 'GET', path: '/health' }, expect: 200 },
-];
+/** What open mode is asked, and the status each must get. */
+export function openProbes(): Probe[] {
+  return [
+    { label: 'GET version', request: { method: 'GET', path: VERSION_PATH }, expect: 200 },
+    { label: 'HEAD version', request: { method: 'HEAD', path: VERSION_PATH }, expect: 200 },
+    { label: 'OPTIONS', request: { method: 'OPTIONS', path: VERSION_PATH }, expect: 204 },
+    { label: 'POST version', request: { method: 'POST', path: VERSION_PATH }, expect: 405 },
+    { label: 'trailing slash', request: { method: 'GET', path: `${VERSION_PATH}/` }, expect: 404 },
+    { label: 'GET /health', request: { method: 'GET', path: '/health' }, expect: 200 },
+  ];
+}
 
-export const LOAD_TOKEN = 'svt_load-token-0123456789-abcdefghijklmnopqrstuvwx';
-const bearer = (value: string) => ({ authorization: `Bearer ${value}` });
-export const policyProbes: Probe[] = [
-  {
-    label: 'listed token',
-    request: { method: 'GET', path: VERSION, headers: bearer(LOAD_TOKEN) },
-    expect: 200,
-  },
-  { label: 'no token', request: { method: 'GET', path: VERSION }, expect: 401 },
-  {
-    label: 'unlisted token',
-    request: { method: 'GET', path: VERSION, headers: bearer('wrong') },
-    expect: 401,
-  },
-  { label: 'OPTIONS', request: { method: 'OPTIONS', path: VERSION }, expect: 204 },
-  { label: 'GET /health', request: { method: 'GET', path: '/health' }, expect: 200 },
-];
+/** What a function with a policy admitting `token` is asked, and the status each must get. */
+export function policyProbes(token: string): Probe[] {
+  const bearer = (value: string) => ({ authorization: `Bearer ${value}` });
+  return [
+    {
+      label: 'listed token',
+      request: { method: 'GET', path: VERSION_PATH, headers: bearer(token) },
+      expect: 200,
+    },
+    { label: 'no token', request: { method: 'GET', path: VERSION_PATH }, expect: 401 },
+    {
+      label: 'unlisted token',
+      request: { method: 'GET', path: VERSION_PATH, headers: bearer(`${token}-not`) },
+      expect: 401,
+    },
+    { label: 'OPTIONS', request: { method: 'OPTIONS', path: VERSION_PATH }, expect: 204 },
+    { label: 'GET /health', request: { method: 'GET', path: '/health' }, expect: 200 },
+  ];
+}
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 const total = (counts: Record<string, number>) =>
@@ -209,16 +216,16 @@ export async function runLoad(settings: LoadSettings, output: ScriptOutput): Pro
   output.out(
     `load: ${settings.duration} s per mode, ${settings.connections} connections, loopback only`,
   );
-  const outcomes: Outcome[] = [await drive('open', {}, openProbes, settings)];
+  const outcomes: Outcome[] = [await drive('open', {}, openProbes(), settings)];
+  // A token made for this run, admitted by the policy the endpoint serves.
+  const token = randomBytes(32).toString('base64url');
   const ssm = await startSsmEndpoint({
     kind: 'value',
-    value: JSON.stringify({
-      tokens_sha256: [createHash('sha256').update(LOAD_TOKEN).digest('hex')],
-    }),
+    value: JSON.stringify({ tokens_sha256: [createHash('sha256').update(token).digest('hex')] }),
   });
   try {
     const env = ssmEnvironment(ssm, '/synapse-version/access-policy', 60);
-    outcomes.push(await drive('access policy', env, policyProbes, settings));
+    outcomes.push(await drive('access policy', env, policyProbes(token), settings));
   } finally {
     await ssm.close();
   }

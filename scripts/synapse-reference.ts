@@ -5,24 +5,25 @@
 
 export const VERSION_PATH = '/_synapse/admin/v1/server_version';
 
-const CORS = {
+/** The CORS headers set_cors_headers adds to every answer but /health. */
+const cors = (): Record<string, string> => ({
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, HEAD, POST, PUT, DELETE, OPTIONS',
   'access-control-allow-headers': 'X-Requested-With, Content-Type, Authorization, Date',
   'access-control-expose-headers': 'Synapse-Trace-Id, Server',
-};
+});
 
 /** Every header of a JSON answer (errors too), by lower-case name. */
 export const synapseJsonHeaders = (version: string): Record<string, string> => ({
   'content-type': 'application/json',
   'cache-control': 'no-cache, no-store, must-revalidate',
-  ...CORS,
+  ...cors(),
   server: `Synapse/${version}`,
 });
 
 /** Every header of the 204 that answers OPTIONS on any path. */
 export const synapsePreflightHeaders = (version: string): Record<string, string> => ({
-  ...CORS,
+  ...cors(),
   server: `Synapse/${version}`,
 });
 

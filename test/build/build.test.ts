@@ -216,7 +216,9 @@ describe('a build from an export with no .git', () => {
   });
 
   it('`npm run build` takes no arguments but --help', async () => {
-    expect((await buildCommand(noEnv, ['--help'])).out[0]).toMatch(/^usage: npm run build\n\nBundles handler\//);
+    expect((await buildCommand(noEnv, ['--help'])).out[0]).toMatch(
+      /^usage: npm run build\n\nBundles handler\//,
+    );
     const refused = await buildCommand(noEnv, ['--omit-python-version']);
     expect(refused.status).toBe(2);
     expect(refused.err).toEqual([

@@ -76,9 +76,23 @@ interface ServeOptions {
   timeoutMs: number;
 }
 
+/** Process groups still running, ended when this process exits however its tests went. */
+const running = new Set<number>();
+process.once('exit', () => {
+  for (const group of running) {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 async function serve(command: string, args: string[], options: ServeOptions): Promise<LocalServer> {
   const { cwd, env, httpPort, timeoutMs } = options;
   const child: ChildProcess = spawn(command, args, { cwd, env, detached: true, stdio: 'pipe' });
+  if (child.pid !== undefined) running.add(child.pid);
+  child.once('exit', () => child.pid !== undefined && running.delete(child.pid));
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {

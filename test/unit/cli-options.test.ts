@@ -110,22 +110,16 @@ describe('wholeNumber', () => {
     expect(wholeNumber(value, 'warm-up', 10)).toBe(number);
   });
 
-  it.each([
-    ['9'],
-    ['0'],
-    ['-11'],
-    ['1e1'],
-    ['10.5'],
-    ['ten'],
-    [''],
-    [' '],
-  ])('refuses %j, stating the option, the minimum and the value', (value) => {
-    expect(() => wholeNumber(value, 'warm-up', 10, ' seconds')).toThrow(
-      new CommandLineError(
-        `--warm-up must be a whole number, at least 10 seconds: ${JSON.stringify(value)}`,
-      ),
-    );
-  });
+  it.each([['9'], ['0'], ['-11'], ['1e1'], ['10.5'], ['ten'], [''], [' ']])(
+    'refuses %j, stating the option, the minimum and the value',
+    (value) => {
+      expect(() => wholeNumber(value, 'warm-up', 10, ' seconds')).toThrow(
+        new CommandLineError(
+          `--warm-up must be a whole number, at least 10 seconds: ${JSON.stringify(value)}`,
+        ),
+      );
+    },
+  );
 
   it('refuses a missing value', () => {
     expect(() => wholeNumber(undefined, 'runs', 1)).toThrow(
@@ -153,15 +147,15 @@ describe('runScript', () => {
     expect(lines.err).toEqual(['error: no (--help for usage)']);
   });
 
-  it.each([
-    [['/usr/bin/node', '/srv/project/scripts/other.ts']],
-    [['/usr/bin/node']],
-  ])('does nothing when the module is imported (argv %j)', async (argv) => {
-    const main = vi.fn(() => 0);
-    await runScript(url, main, argv);
-    expect(main).not.toHaveBeenCalled();
-    expect(process.exitCode).toBeUndefined();
-  });
+  it.each([[['/usr/bin/node', '/srv/project/scripts/other.ts']], [['/usr/bin/node']]])(
+    'does nothing when the module is imported (argv %j)',
+    async (argv) => {
+      const main = vi.fn(() => 0);
+      await runScript(url, main, argv);
+      expect(main).not.toHaveBeenCalled();
+      expect(process.exitCode).toBeUndefined();
+    },
+  );
 });
 
 describe('optionsOrExit', () => {
