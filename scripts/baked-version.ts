@@ -16,13 +16,12 @@ export function bakedDocument(root: string): BakedDocument | undefined {
   if (!existsSync(bundle)) return undefined;
   const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
 process.stdout.write(JSON.stringify(await handler({})));`;
-  const environment = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('ACCESS_POLICY_')),
-  );
   return JSON.parse(
     execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',
-      env: environment,
+      // No environment at all: open mode needs none, and a policy setting in the shell
+      // must not change what is reported.
+      env: {},
     }),
   ) as BakedDocument;
 }
