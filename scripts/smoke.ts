@@ -75,9 +75,9 @@ function send(
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
-          // A header sent on several lines is one list, as HTTP defines it.
+          // A header sent on several lines is one list, as HTTP defines it; headersDistinct
+          // holds every line of every name.
           const flat: Record<string, string> = {};
-          // (headersDistinct holds a list for every name it has.)
           const distinct = Object.entries(res.headersDistinct) as [string, string[]][];
           for (const [name, values] of distinct) {
             flat[name] = values.join(', ');

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { build, main as buildMain } from '../../scripts/build.ts';
-import { exitStatus } from '../../scripts/cli-options.ts';
 import { main as showVersionMain } from '../../scripts/show-version.ts';
 import { loadEvent } from '../fixtures.ts';
+import { runMain } from '../support/run-main.ts';
 import { exportProject, filesLoaded, freshDir, git, projectRoot, runBundle } from './workspace.ts';
 
 const node = process.versions.node;
@@ -176,12 +176,8 @@ describe('a build from an export with no .git', () => {
 
   /** `npm run build` in this process, its output captured. */
   async function buildCommand(env: NodeJS.ProcessEnv, args: string[] = []) {
-    const lines = { out: [] as string[], err: [] as string[] };
-    const status = await exitStatus((a, output) => buildMain(a, output, env, root), args, {
-      out: (line) => lines.out.push(line),
-      err: (line) => lines.err.push(line),
-    });
-    return { status, ...lines };
+    const { code, out, err } = await runMain((a, output) => buildMain(a, output, env, root), args);
+    return { status: code, out, err };
   }
 
   it('prints the baked version and what each mode loads from `npm run build`', async () => {
@@ -244,14 +240,10 @@ describe('a build from an export with no .git', () => {
 
   /** `npm run show-version` in this process, with a policy setting in the environment. */
   async function showVersion(args: string[] = []) {
-    const lines = { out: [] as string[], err: [] as string[] };
     vi.stubEnv('ACCESS_POLICY_PARAMETER', 'set in the shell, ignored');
     try {
-      const status = await exitStatus((a, output) => showVersionMain(a, output, root), args, {
-        out: (line) => lines.out.push(line),
-        err: (line) => lines.err.push(line),
-      });
-      return { status, stdout: lines.out.join('\n'), stderr: lines.err.join('\n') };
+      const { code, out, err } = await runMain((a, o) => showVersionMain(a, o, root), args);
+      return { status: code, stdout: out.join('\n'), stderr: err.join('\n') };
     } finally {
       vi.unstubAllEnvs();
     }

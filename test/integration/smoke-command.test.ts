@@ -1,21 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitStatus } from '../../scripts/cli-options.ts';
 import { main, smoke } from '../../scripts/smoke.ts';
 import { type DifferingServer, startDifferingServer } from '../support/differing-server.ts';
+import { runMain } from '../support/run-main.ts';
 
 // `npm run smoke` against servers of the tests' own, without `npm start`: the command line,
 // and how a difference is reported.
-async function smokeCommand(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await exitStatus((a, output) => main(a, output, {}), args, {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-  });
-  return { code, out, err };
-}
+const smokeCommand = (args: string[]) => runMain((a, output) => main(a, output, {}), args);
 
 let differing: DifferingServer;
 beforeAll(async () => {

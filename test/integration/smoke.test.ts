@@ -15,11 +15,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../bench/tls.ts';
-import { exitStatus } from '../../scripts/cli-options.ts';
 import { main, smoke } from '../../scripts/smoke.ts';
 import { MISSING_TOKEN, UNKNOWN_TOKEN } from '../../scripts/synapse-reference.ts';
 import { type DifferingServer, startDifferingServer } from '../support/differing-server.ts';
 import { freePort, type LocalServer, startLocalServer } from '../support/local-server.ts';
+import { runMain } from '../support/run-main.ts';
 import { type SsmEndpoint, ssmEnvironment, startSsmEndpoint } from '../support/ssm-endpoint.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -48,15 +48,8 @@ interface Run {
 }
 
 /** `npm run smoke -- <args>` in this process, with `env` as its environment. */
-async function smokeCommand(args: string[], env: NodeJS.ProcessEnv = {}, root = projectRoot) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await exitStatus((a, output) => main(a, output, env, root), args, {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-  });
-  return { code, out, err };
-}
+const smokeCommand = (args: string[], env: NodeJS.ProcessEnv = {}, root = projectRoot) =>
+  runMain((a, output) => main(a, output, env, root), args);
 
 /** `npm run smoke -- <args>`, as a CD pipeline runs it. */
 const runSmoke = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> =>

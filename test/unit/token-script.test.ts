@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decide, parsePolicy } from '../../handler/access/policy.ts';
-import { exitStatus, type ScriptOutput } from '../../scripts/cli-options.ts';
 import { main } from '../../scripts/token.ts';
+import { runMain } from '../support/run-main.ts';
 
 interface Run {
   status: number;
@@ -14,11 +14,8 @@ interface Run {
 
 /** `npm run token` in this process, with `env` as its environment. */
 async function token(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const output: ScriptOutput = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const status = await exitStatus((a, o) => main(a, o, env), args, output);
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
+  const { code, out, err } = await runMain((a, o) => main(a, o, env), args);
+  return { status: code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
 function parseOutput(out: string) {
