@@ -3,6 +3,7 @@ import type {
   APIGatewayProxyResult,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
+import type { Caller } from './access/verdict.ts';
 import type { HttpAnswer, HttpRequest } from './responder.ts';
 
 /**
@@ -10,14 +11,6 @@ import type { HttpAnswer, HttpRequest } from './responder.ts';
  * format it requires; an ALB target that sent multi-value headers must get them back.
  */
 export type FrontDoor = 'payload-2.0' | 'payload-1.0' | 'alb' | 'alb-multi-value';
-
-/** What the access policy looks at; read from the event only when a policy is in force. */
-export interface Caller {
-  /** Every Authorization value sent, whatever the case of the header name. */
-  authorization: readonly string[];
-  /** The peer address the gateway itself saw; undefined where the event carries none. */
-  sourceIp: string | undefined;
-}
 
 /**
  * A request as the responder sees it, with where it came from. The event is kept so that

@@ -1,5 +1,9 @@
 import type { Guard } from './access/guard.ts';
-import { type AccessSettings, readAccessSettings } from './access-settings.ts';
+import {
+  type AccessSettings,
+  POLICY_RETRY_SECONDS,
+  readAccessSettings,
+} from './access-settings.ts';
 import {
   type Arrival,
   type LambdaResult,
@@ -7,10 +11,14 @@ import {
   readEvent,
   shapeResult,
 } from './front-doors.ts';
-import { createResponder, internalError, isVersionRead, type Refusal } from './responder.ts';
+import {
+  createResponder,
+  internalError,
+  isVersionRead,
+  publicServer,
+  type TurnAway,
+} from './responder.ts';
 import { type VersionDocument, versionDocument } from './version-document.ts';
-
-const respond = createResponder(versionDocument);
 
 // An unusable setting does not fail the init: a failed init makes API Gateway answer its
 // own non-Matrix 500 and Lambda re-run the init on every request. The function starts,
@@ -24,45 +32,70 @@ try {
   console.error(`${misconfiguration}; every request is answered 500 until it is fixed`);
 }
 
+// Locked whenever a policy was asked for, usable or not: a broken lock hides the version too.
+const locked = accessSettings !== undefined || misconfiguration !== undefined;
+const respond = createResponder(versionDocument, locked);
+const server = publicServer(versionDocument, locked);
+
 /**
  * Loads the policy code (a chunk of its own, with the AWS SDK) and completes the first
- * read of the policy. Awaited at the top level, so that the work happens in Lambda's init,
- * at full CPU, rather than in the first invoke; the read is bounded (2.5 s), far inside
- * the init's 10 seconds. Open mode never gets here and never loads the chunk.
+ * read of the policy; undefined, logged, when the code does not load. Awaited at the top
+ * level, so that the work happens in Lambda's init, at full CPU, rather than in the first
+ * invoke; the read is bounded (2.5 s), far inside the init's 10 seconds. Open mode never
+ * gets here and never loads the chunk.
  */
-async function loadGuard(settings: AccessSettings): Promise<Guard> {
+async function loadGuard(settings: AccessSettings): Promise<Guard | undefined> {
   try {
     const { createGuard } = await import('./access/guard.ts');
     return await createGuard(settings);
   } catch (error) {
-    console.error('loading the access-policy code failed; refusing reads', error);
-    return async () => 'unavailable';
+    console.error('loading the access-policy code failed; answering 500 until it loads', error);
+    return undefined;
   }
 }
-const guard: Guard | undefined = accessSettings ? await loadGuard(accessSettings) : undefined;
+let guard: Guard | undefined = accessSettings ? await loadGuard(accessSettings) : undefined;
+let nextLoad = Date.now() + POLICY_RETRY_SECONDS * 1_000;
+
+/**
+ * The guard, loading it again at most every few seconds after a failed load: a fault of
+ * the moment (a file system hiccup) heals without a new instance, while a broken package
+ * costs one cheap failed import per interval. A failed init would have been retried by
+ * Lambda too, but answered by API Gateway's own non-Matrix 500.
+ */
+async function currentGuard(settings: AccessSettings): Promise<Guard | undefined> {
+  if (guard || Date.now() < nextLoad) return guard;
+  nextLoad = Date.now() + POLICY_RETRY_SECONDS * 1_000;
+  guard = await loadGuard(settings);
+  return guard;
+}
+
+/** What the function's state and the access policy say of a request in locked mode. */
+async function turnAwayOf(arrival: Arrival): Promise<TurnAway | undefined> {
+  if (!accessSettings) return 'inoperative';
+  const current = await currentGuard(accessSettings);
+  if (!current) return 'inoperative';
+  return isVersionRead(arrival) ? current(readCaller(arrival)) : undefined;
+}
 
 /**
  * Lambda entry point: translates the event, asks the responder, shapes the result.
  * A direct invocation (`aws lambda invoke`, `sam local invoke` with no event) gets the
- * version document itself, or, with an unusable setting, an error naming it.
+ * version document itself, or, with an unusable setting, an error naming it: IAM has
+ * already authenticated whoever can invoke the function.
  */
 export async function handler(event: unknown): Promise<LambdaResult | VersionDocument> {
   let arrival: Arrival | undefined;
   try {
     arrival = readEvent(event);
     if (arrival) {
-      // Open mode's path is synchronous: no guard, nothing to await. A guard exists only
-      // when the settings were usable.
-      let refusal: Refusal | undefined;
-      if (misconfiguration !== undefined) refusal = 'misconfigured';
-      else if (guard && isVersionRead(arrival)) refusal = await guard(readCaller(arrival));
-      return shapeResult(arrival.door, respond(arrival, refusal));
+      // Open mode's path has nothing to await: no policy, no guard.
+      const turnAway = locked ? await turnAwayOf(arrival) : undefined;
+      return shapeResult(arrival.door, respond(arrival, turnAway));
     }
   } catch (error) {
     // Never the event: it may hold an Authorization header.
     console.error('answering a request failed', error);
-    const fault = internalError(`Synapse/${versionDocument.server_version}`);
-    return shapeResult(arrival?.door ?? 'payload-2.0', fault);
+    return shapeResult(arrival?.door ?? 'payload-2.0', internalError(server));
   }
   if (misconfiguration !== undefined) throw new Error(misconfiguration);
   return versionDocument;

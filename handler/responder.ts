@@ -1,3 +1,4 @@
+import type { Refusal } from './access/verdict.ts';
 import { POLICY_RETRY_SECONDS } from './access-settings.ts';
 import { HEALTH_PATH, VERSION_PATH } from './routes.ts';
 import { type HeaderSet, healthHeaders, jsonHeaders, preflightHeaders } from './synapse-headers.ts';
@@ -16,18 +17,24 @@ export interface HttpAnswer {
 }
 
 /**
- * Why a request is turned away; each maps to one of Synapse's answers. The access policy
- * decides the first four on reads of the version route; 'misconfigured' is the function's
- * own state when a setting is unusable, and turns away everything but preflights.
+ * Why a request is turned away: the access policy's refusals of a read of the version
+ * route, or 'inoperative', the function's own state when it cannot enforce its settings
+ * (a setting is unusable, or the policy code did not load), which turns away everything
+ * but preflights.
  */
-export type Refusal =
-  | 'missing-token'
-  | 'unknown-token'
-  | 'forbidden'
-  | 'unavailable'
-  | 'misconfigured';
+export type TurnAway = Refusal | 'inoperative';
 
-export type Responder = (request: HttpRequest, refusal?: Refusal) => HttpAnswer;
+export type Responder = (request: HttpRequest, turnAway?: TurnAway) => HttpAnswer;
+
+/**
+ * The `Server` header of every answer but the version itself. Open, it is Synapse's own,
+ * version included. Locked, it is the product name alone: the version is what the lock
+ * hides, and Synapse's header would hand it to any caller (and, with
+ * `Access-Control-Expose-Headers: Server`, to any web page) on a 401, a 404 or a preflight.
+ */
+export function publicServer(document: Readonly<VersionDocument>, locked: boolean): string {
+  return locked ? 'Synapse' : `Synapse/${document.server_version}`;
+}
 
 /**
  * True for the requests the access policy decides on: a read of the version route.
@@ -39,15 +46,17 @@ export function isVersionRead(request: HttpRequest): boolean {
 
 /**
  * Builds the pure function that answers a request as Synapse would. Every body and header
- * set is computed here, once, so the per-request work is a few comparisons.
+ * set is computed here, once, so the per-request work is a few comparisons. `locked`: an
+ * access policy is configured, and only an admitted read learns the version.
  */
-export function createResponder(document: Readonly<VersionDocument>): Responder {
-  const server = `Synapse/${document.server_version}`;
+export function createResponder(document: Readonly<VersionDocument>, locked = false): Responder {
+  const server = publicServer(document, locked);
   const json = jsonHeaders(server);
   const matrix = (status: number, body: object, headers: HeaderSet = json): HttpAnswer =>
     Object.freeze({ status, headers, body: JSON.stringify(body) });
 
-  const version = matrix(200, document);
+  // Admitted (or open): Synapse's whole header set, version included.
+  const version = matrix(200, document, jsonHeaders(`Synapse/${document.server_version}`));
   const health: HttpAnswer = Object.freeze({
     status: 200,
     headers: healthHeaders(server),
@@ -62,7 +71,7 @@ export function createResponder(document: Readonly<VersionDocument>): Responder 
   const notFound = matrix(404, unrecognized);
   const notAllowed = matrix(405, unrecognized);
   const serverError = matrix(500, { errcode: 'M_UNKNOWN', error: 'Internal server error' });
-  const refusals: Record<Refusal, HttpAnswer> = {
+  const refusals: Record<TurnAway, HttpAnswer> = {
     'missing-token': matrix(401, { errcode: 'M_MISSING_TOKEN', error: 'Missing access token' }),
     'unknown-token': matrix(401, {
       errcode: 'M_UNKNOWN_TOKEN',
@@ -75,18 +84,18 @@ export function createResponder(document: Readonly<VersionDocument>): Responder 
       { errcode: 'M_UNKNOWN', error: 'Access policy unavailable' },
       Object.freeze({ ...json, 'Retry-After': String(POLICY_RETRY_SECONDS) }),
     ),
-    misconfigured: serverError,
+    inoperative: serverError,
   };
 
-  const route = (request: HttpRequest, refusal: Refusal | undefined): HttpAnswer => {
+  const route = (request: HttpRequest, turnAway: TurnAway | undefined): HttpAnswer => {
     const { method, path } = request;
     if (method === 'OPTIONS') return preflight;
-    // Unusable settings: nothing is served, /health included, so that probes see it.
-    if (refusal === 'misconfigured') return serverError;
+    // Nothing is served, /health included, so that probes see it.
+    if (turnAway === 'inoperative') return serverError;
     const read = method === 'GET' || method === 'HEAD';
     if (path === VERSION_PATH) {
       if (!read) return notAllowed;
-      return refusal === undefined ? version : refusals[refusal];
+      return turnAway === undefined ? version : refusals[turnAway];
     }
     if (path === HEALTH_PATH) return read ? health : notAllowed;
     return notFound;
@@ -98,8 +107,8 @@ export function createResponder(document: Readonly<VersionDocument>): Responder 
     headOf.set(answer, Object.freeze({ ...answer, body: '' }));
   }
 
-  return (request, refusal) => {
-    const answer = route(request, refusal);
+  return (request, turnAway) => {
+    const answer = route(request, turnAway);
     return request.method === 'HEAD' ? (headOf.get(answer) ?? answer) : answer;
   };
 }

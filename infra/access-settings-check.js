@@ -11,18 +11,29 @@ const rules = JSON.parse(
 const PARAMETER_PATH = new RegExp(`^${rules.parameterPath}$`);
 const WHOLE_NUMBER = /^\d+$/;
 
+/** False for a number of seconds outside [min, max]; unset or empty is the default. */
+function secondsUsable(value, min, max) {
+  const text = String(value ?? '').trim();
+  if (text === '') return true;
+  const seconds = Number(text);
+  return WHOLE_NUMBER.test(text) && seconds >= min && seconds <= max;
+}
+
 /** The problem with the settings the function would get, or undefined when usable. */
 export function accessSettingsProblem(environment) {
-  const parameter = String(environment.ACCESS_POLICY_PARAMETER ?? '').trim();
+  // Not trimmed: the IAM grant names the parameter as given, padding and all, so a padded
+  // name is refused here as SAM's AllowedPattern refuses it.
+  const parameter = String(environment.ACCESS_POLICY_PARAMETER ?? '');
   if (parameter === '') return undefined;
   if (!PARAMETER_PATH.test(parameter) || parameter.length > rules.parameterMaxLength) {
     return `ACCESS_POLICY_PARAMETER (--param accessPolicyParameter) ${rules.parameterProblem}`;
   }
-  const ttl = String(environment.ACCESS_POLICY_TTL_SECONDS ?? '').trim();
-  if (ttl === '') return undefined;
-  const seconds = Number(ttl);
-  if (!WHOLE_NUMBER.test(ttl) || seconds < rules.ttlMinSeconds || seconds > rules.ttlMaxSeconds) {
+  const { ACCESS_POLICY_TTL_SECONDS: ttl, ACCESS_POLICY_MAX_STALE_SECONDS: maxStale } = environment;
+  if (!secondsUsable(ttl, rules.ttlMinSeconds, rules.ttlMaxSeconds)) {
     return `ACCESS_POLICY_TTL_SECONDS (--param accessPolicyTtlSeconds) ${rules.ttlProblem}`;
+  }
+  if (!secondsUsable(maxStale, rules.maxStaleMinSeconds, rules.maxStaleMaxSeconds)) {
+    return `ACCESS_POLICY_MAX_STALE_SECONDS (--param accessPolicyMaxStaleSeconds) ${rules.maxStaleProblem}`;
   }
   return undefined;
 }

@@ -10,6 +10,7 @@ import { projectRoot } from './build.ts';
 import { readCommandLine, refuse, runScript, type ScriptOutput } from './cli-options.ts';
 import {
   BROWSER_PREFLIGHT,
+  MISSING_TOKEN,
   synapseHealthHeaders,
   synapseJsonHeaders,
   synapsePreflightHeaders,
@@ -23,7 +24,8 @@ Checks the endpoint at <base URL> (the root of its host, e.g. https://matrix-adm
 against Synapse's answers. The expected server_version is the one baked into the local dist/
 unless --expect-version gives it; --token is sent on the version reads of a locked endpoint
 (never printed); SMOKE_TOKEN in the environment does the same and keeps it out of the
-process list.`;
+process list. With a token, the endpoint is checked as locked: every answer but the admitted
+read must keep the version to itself.`;
 
 /** Whether a gateway, a CDN or the connection adds the header beside the function's own. */
 function addedOnTheWay(name: string): boolean {
@@ -155,6 +157,9 @@ export async function smoke(
   const ask = (method: string, path: string, headers: Record<string, string>) =>
     send(base, method, path, headers, timeoutMs);
   const json = synapseJsonHeaders(expectVersion);
+  // Locked, only the admitted read carries the version; every other answer says `Synapse`.
+  const strangersSee = token ? undefined : expectVersion;
+  const strangerJson = synapseJsonHeaders(strangersSee);
   const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const document = new RegExp(
     `^\\{"server_version":${escapeRegExp(JSON.stringify(expectVersion))}(,"python_version":"[0-9.]+")?\\}$`,
@@ -184,12 +189,18 @@ export async function smoke(
     const reply = await ask('GET', `${VERSION_PATH}?since=1&access_token=x`, auth);
     return differences(reply, 200, json, document);
   });
+  if (token) {
+    await check(
+      `GET ${VERSION_PATH} without the token: 401 M_MISSING_TOKEN, no version`,
+      async () => differences(await ask('GET', VERSION_PATH, {}), 401, strangerJson, MISSING_TOKEN),
+    );
+  }
   await check(`POST ${VERSION_PATH}: 405 M_UNRECOGNIZED`, async () =>
-    differences(await ask('POST', VERSION_PATH, {}), 405, json, UNRECOGNIZED),
+    differences(await ask('POST', VERSION_PATH, {}), 405, strangerJson, UNRECOGNIZED),
   );
   for (const path of [`${VERSION_PATH}/`, '/_synapse/admin/v1/server_versions', '/']) {
     await check(`GET ${path}: 404 M_UNRECOGNIZED`, async () =>
-      differences(await ask('GET', path, {}), 404, json, UNRECOGNIZED),
+      differences(await ask('GET', path, {}), 404, strangerJson, UNRECOGNIZED),
     );
   }
   await check(
@@ -198,12 +209,12 @@ export async function smoke(
       differences(
         await ask('OPTIONS', VERSION_PATH, BROWSER_PREFLIGHT),
         204,
-        synapsePreflightHeaders(expectVersion),
+        synapsePreflightHeaders(strangersSee),
         '',
       ),
   );
   await check('GET /health: 200 text/plain OK', async () =>
-    differences(await ask('GET', '/health', {}), 200, synapseHealthHeaders(expectVersion), 'OK'),
+    differences(await ask('GET', '/health', {}), 200, synapseHealthHeaders(strangersSee), 'OK'),
   );
   return failures;
 }

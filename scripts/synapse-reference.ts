@@ -13,24 +13,31 @@ const cors = (): Record<string, string> => ({
   'access-control-expose-headers': 'Synapse-Trace-Id, Server',
 });
 
+/**
+ * The `Server` header: Synapse's, with the version; without a version, the bare product
+ * name that a locked endpoint gives every caller it has not admitted.
+ */
+const server = (version?: string): string =>
+  version === undefined ? 'Synapse' : `Synapse/${version}`;
+
 /** Every header of a JSON answer (errors too), by lower-case name. */
-export const synapseJsonHeaders = (version: string): Record<string, string> => ({
+export const synapseJsonHeaders = (version?: string): Record<string, string> => ({
   'content-type': 'application/json',
   'cache-control': 'no-cache, no-store, must-revalidate',
   ...cors(),
-  server: `Synapse/${version}`,
+  server: server(version),
 });
 
 /** Every header of the 204 that answers OPTIONS on any path. */
-export const synapsePreflightHeaders = (version: string): Record<string, string> => ({
+export const synapsePreflightHeaders = (version?: string): Record<string, string> => ({
   ...cors(),
-  server: `Synapse/${version}`,
+  server: server(version),
 });
 
 /** Every header of `GET /health`. */
-export const synapseHealthHeaders = (version: string): Record<string, string> => ({
+export const synapseHealthHeaders = (version?: string): Record<string, string> => ({
   'content-type': 'text/plain',
-  server: `Synapse/${version}`,
+  server: server(version),
 });
 
 export const UNRECOGNIZED = '{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}';

@@ -1,11 +1,10 @@
 // Imports nothing but types from the rest of the handler, so that the chunk it heads
 // shares no code with open mode and open mode loads one file.
 import type { AccessSettings } from '../access-settings.ts';
-import type { Caller } from '../front-doors.ts';
-import type { Refusal } from '../responder.ts';
 import { decide, parsePolicy } from './policy.ts';
 import { createPolicyCache } from './policy-cache.ts';
-import { readParameter } from './ssm-parameter.ts';
+import { isTransientFault, readParameter } from './ssm-parameter.ts';
+import type { Caller, Refusal } from './verdict.ts';
 
 export type Guard = (caller: Caller) => Promise<Refusal | undefined>;
 
@@ -17,13 +16,15 @@ export type Guard = (caller: Caller) => Promise<Refusal | undefined>;
 export async function createGuard(settings: AccessSettings): Promise<Guard> {
   const current = createPolicyCache({
     load: async () => parsePolicy(await readParameter(settings.parameterName)),
+    isTransient: isTransientFault,
     ttlMs: settings.ttlSeconds * 1_000,
     retryMs: settings.retrySeconds * 1_000,
+    maxStaleMs: settings.maxStaleSeconds * 1_000,
   });
   await current();
   return async (caller) => {
     const policy = await current();
-    // No policy was ever read: fail closed.
+    // No policy in force: fail closed.
     return policy ? decide(policy, caller) : 'unavailable';
   };
 }

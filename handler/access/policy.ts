@@ -1,18 +1,28 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
-import type { Caller } from '../front-doors.ts';
-import type { Refusal } from '../responder.ts';
+import type { Caller, Refusal } from './verdict.ts';
+
+/**
+ * Admitted source networks, one list per address family: Node's BlockList matches an IPv4
+ * address against IPv6 rules as its IPv4-mapped form, so that one list holding `::/0`
+ * would admit every IPv4 caller.
+ */
+export interface SourceNetworks {
+  ipv4: BlockList;
+  ipv6: BlockList;
+}
 
 /** A validated policy: digests of admitted tokens and admitted source networks. */
 export interface AccessPolicy {
   tokenDigests: readonly Buffer[];
-  networks: BlockList | undefined;
+  networks: SourceNetworks | undefined;
 }
 
 /** Longest token hashed at all; Synapse's tokens are a few dozen characters. */
 export const MAX_TOKEN_LENGTH = 512;
 
-const DIGEST = /^[0-9a-f]{64}$/;
+// Either case: sha256sum prints lower case, PowerShell's Get-FileHash upper case.
+const DIGEST = /^[0-9a-f]{64}$/i;
 const KEYS = new Set(['tokens_sha256', 'source_cidrs']);
 
 /** Thrown for a parameter value that is not a usable policy. Never carries the value. */
@@ -20,7 +30,7 @@ export class PolicyError extends Error {
   override name = 'PolicyError';
 }
 
-function parseNetwork(cidr: unknown, index: number, into: BlockList): void {
+function parseNetwork(cidr: unknown, index: number, into: SourceNetworks): void {
   const where = `source_cidrs[${index}]`;
   if (typeof cidr !== 'string') throw new PolicyError(`${where} is not a string`);
   // Stryker disable next-line StringLiteral: split() always yields a first element, so the default is never used
@@ -28,9 +38,10 @@ function parseNetwork(cidr: unknown, index: number, into: BlockList): void {
   const family = isIP(address);
   if (family === 0 || rest.length > 0) throw new PolicyError(`${where} is not an IP network`);
   const type = family === 4 ? 'ipv4' : 'ipv6';
+  const list = into[type];
   const maxPrefix = family === 4 ? 32 : 128;
   if (prefixText === undefined) {
-    into.addAddress(address, type);
+    list.addAddress(address, type);
     return;
   }
   // Digits only, so never negative; NaN fails the comparison below.
@@ -38,12 +49,12 @@ function parseNetwork(cidr: unknown, index: number, into: BlockList): void {
   if (!(prefix <= maxPrefix)) {
     throw new PolicyError(`${where} has a prefix length outside 0-${maxPrefix}`);
   }
-  into.addSubnet(address, prefix, type);
+  list.addSubnet(address, prefix, type);
 }
 
 /**
  * Parses and validates the parameter's value. Unknown keys are refused, so that a typo
- * such as `token_sha256` cannot turn into a policy with no rules, which admits everyone.
+ * such as `token_sha256` is reported rather than read as a policy with fewer rules.
  */
 export function parsePolicy(text: string): AccessPolicy {
   let value: unknown;
@@ -66,26 +77,51 @@ export function parsePolicy(text: string): AccessPolicy {
   if (!Array.isArray(cidrs)) throw new PolicyError('source_cidrs is not an array');
   const tokenDigests = tokens.map((digest, index) => {
     if (typeof digest !== 'string' || !DIGEST.test(digest)) {
-      throw new PolicyError(`tokens_sha256[${index}] is not 64 lowercase hex digits`);
+      throw new PolicyError(`tokens_sha256[${index}] is not 64 hex digits`);
     }
     return Buffer.from(digest, 'hex');
   });
-  let networks: BlockList | undefined;
+  let networks: SourceNetworks | undefined;
   if (cidrs.length > 0) {
-    networks = new BlockList();
+    networks = { ipv4: new BlockList(), ipv6: new BlockList() };
     for (const [index, cidr] of cidrs.entries()) parseNetwork(cidr, index, networks);
   }
   return { tokenDigests, networks };
 }
 
-function inNetworks(networks: BlockList, address: string | undefined): boolean {
-  // Stryker disable next-line ConditionalExpression: isIP below answers 0 for undefined too
+// The last 32 bits of an IPv4-mapped IPv6 address, as the URL parser writes it canonically
+// (`[::ffff:cb00:7109]` for `::ffff:203.0.113.9`, whichever way the address was spelt).
+const MAPPED = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/;
+
+/** The IPv4 address an IPv4-mapped IPv6 address stands for; undefined for any other. */
+export function unmappedIpv4(address: string): string | undefined {
+  let hostname: string;
+  try {
+    hostname = new URL(`http://[${address}]`).hostname;
+  } catch {
+    // A zone index (`fe80::1%eth0`) is no URL host, and no mapped address either.
+    return undefined;
+  }
+  const match = MAPPED.exec(hostname);
+  if (!match) return undefined;
+  const high = Number.parseInt(match[1] ?? '', 16);
+  const low = Number.parseInt(match[2] ?? '', 16);
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+}
+
+/**
+ * True when the caller's address is inside a listed network of its own family. An
+ * IPv4-mapped IPv6 address is the IPv4 host it stands for: judged by IPv4 rules alone.
+ */
+function inNetworks(networks: SourceNetworks, address: string | undefined): boolean {
   if (address === undefined) return false;
   const family = isIP(address);
-  // Stryker disable next-line ConditionalExpression: BlockList.check answers false for what is not an address, so this early return only saves the work
+  if (family === 4) return networks.ipv4.check(address, 'ipv4');
   if (family === 0) return false;
-  // Stryker disable next-line StringLiteral: BlockList.check (Node 24) reads the family from the address when the type is empty, so only 'ipv4' for a v6 address would differ
-  return networks.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  const ipv4 = unmappedIpv4(address);
+  return ipv4 === undefined
+    ? networks.ipv6.check(address, 'ipv6')
+    : networks.ipv4.check(ipv4, 'ipv4');
 }
 
 /** The token of the single `Authorization: Bearer <token>` header, as Synapse parses it. */
@@ -106,13 +142,14 @@ function isListed(digests: readonly Buffer[], token: string): boolean {
 
 /**
  * Decides on a read of the version route: undefined admits it, a Refusal names Synapse's
- * answer. The source address is the one the gateway saw, never X-Forwarded-For.
+ * answer. The source address is the one the gateway saw, never X-Forwarded-For. A policy
+ * without rules admits nobody, and answers as a token policy with no digest left: emptying
+ * the list is how an operator revokes in a hurry, and a revoked token is told it is unknown.
  */
 export function decide(policy: AccessPolicy, caller: Caller): Refusal | undefined {
   const { tokenDigests, networks } = policy;
-  if (tokenDigests.length === 0 && networks === undefined) return undefined;
   if (networks && inNetworks(networks, caller.sourceIp)) return undefined;
-  if (tokenDigests.length === 0) return 'forbidden';
+  if (tokenDigests.length === 0 && networks) return 'forbidden';
   const token = bearerToken(caller.authorization);
   // No header, or one Synapse cannot parse: Synapse answers both as a missing token.
   if (token === undefined) return 'missing-token';

@@ -1,6 +1,7 @@
 // The only module that imports the AWS SDK. It is reached through a dynamic import, so
 // esbuild puts it (and the SDK) in chunks that open mode never loads.
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 
 /** Bounds on one read, well inside the function's 5-second timeout. */
 export const SSM_LIMITS = {
@@ -32,4 +33,18 @@ export async function readParameter(name: string): Promise<string> {
   const value = output.Parameter?.Value;
   if (typeof value !== 'string') throw new Error('the parameter has no value');
   return value;
+}
+
+/**
+ * True for a failed read that says nothing about the parameter: the SDK's own retry
+ * classification (throttling, 5xx, timeouts, lost connections) and the abort of the whole
+ * read at `totalMs`. Everything else (ParameterNotFound, AccessDeniedException, a KMS
+ * refusal, a value missing) is SSM's answer about the policy.
+ */
+export function isTransientFault(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'AbortError') return true;
+  // The classifiers read `name`, `code`, `$metadata`, `$retryable` and `cause`, if present.
+  const sdkError = error as Parameters<typeof isTransientError>[0];
+  return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError);
 }

@@ -184,7 +184,7 @@ describe('logs', () => {
     }
     expect(logged.length).toBeGreaterThan(0);
     const all = logged.join('\n');
-    expect(all).toContain('access policy read failed');
+    expect(all).toContain('access policy refresh failing');
     expect(all).not.toContain(TOKEN);
     expect(all).not.toContain(DIGEST);
     expect(all).not.toMatch(/Bearer/i);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REFRESH_FAILING } from '../../handler/access/policy-cache.ts';
 import * as entry from '../../handler/index.ts';
 import { ROUTES } from '../../handler/routes.ts';
 import { build } from '../../scripts/build.ts';
@@ -134,6 +135,8 @@ const SAME_THING: Record<string, string> = {
   HttpApiApiGatewayDefaultStage: 'STAGE',
   HttpApiLogGroup: 'ACCESS_LOG',
   AccessLogGroup: 'ACCESS_LOG',
+  VersionLogGroup: 'FUNCTION_LOG',
+  FunctionLogGroup: 'FUNCTION_LOG',
 };
 
 /** Logical ids replaced by what they stand for, so that both tools' resources compare. */
@@ -219,7 +222,11 @@ describe.each(Object.keys(MODES))('%s: osls package and the SAM transform agree'
     expect(sls).toEqual(
       mode === 'open'
         ? {}
-        : { ACCESS_POLICY_PARAMETER: PARAMETER, ACCESS_POLICY_TTL_SECONDS: '60' },
+        : {
+            ACCESS_POLICY_PARAMETER: PARAMETER,
+            ACCESS_POLICY_TTL_SECONDS: '60',
+            ACCESS_POLICY_MAX_STALE_SECONDS: '120',
+          },
     );
   });
 
@@ -251,12 +258,28 @@ describe.each(Object.keys(MODES))('%s: osls package and the SAM transform agree'
             'AWS::CloudWatch::Alarm',
             'AWS::CloudWatch::Alarm',
             'AWS::CloudWatch::Alarm',
+            'AWS::CloudWatch::Alarm',
+            'AWS::Logs::MetricFilter',
             'AWS::Logs::MetricFilter',
             'AWS::Route53::RecordSet',
             'AWS::Route53::RecordSet',
           ]
         : [],
     );
+  });
+
+  it('on the "policy refresh failing" alarm: the function log line the policy cache writes', () => {
+    for (const d of pair()) {
+      const filters = operating(d).filter((r) => r.Type === 'AWS::Logs::MetricFilter');
+      const refresh = filters.filter(
+        (r) => r.Properties.MetricTransformations[0].MetricName === 'PolicyRefreshFailing',
+      );
+      expect(refresh).toHaveLength(mode === 'every setting' ? 1 : 0);
+      for (const filter of refresh) {
+        expect(filter.Properties.FilterPattern).toBe(`"${REFRESH_FAILING}"`);
+        expect(filter.Properties.LogGroupName).toEqual({ Ref: 'FUNCTION_LOG' });
+      }
+    }
   });
 
   it('on the URL to type into synapse-admin', () => {

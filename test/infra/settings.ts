@@ -5,6 +5,7 @@ const PARAMETER = '/synapse-version/access-policy';
 export const EVERY_SETTING: Record<string, string> = {
   AccessPolicyParameter: PARAMETER,
   AccessPolicyTtlSeconds: '60',
+  AccessPolicyMaxStaleSeconds: '120',
   DomainName: 'matrix-admin.example.org',
   CertificateArn:
     'arn:aws:acm:us-east-1:123456789012:certificate/12345678-90ab-cdef-1234-567890abcdef',
@@ -17,7 +18,11 @@ export const EVERY_SETTING: Record<string, string> = {
 
 export const MODES: Record<string, Record<string, string>> = {
   open: {},
-  locked: { AccessPolicyParameter: PARAMETER, AccessPolicyTtlSeconds: '60' },
+  locked: {
+    AccessPolicyParameter: PARAMETER,
+    AccessPolicyTtlSeconds: '60',
+    AccessPolicyMaxStaleSeconds: '120',
+  },
   'every setting': EVERY_SETTING,
 };
 

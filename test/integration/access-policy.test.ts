@@ -30,6 +30,7 @@ const GOOD: SsmBehaviour = {
   value: JSON.stringify({ tokens_sha256: [DIGEST], source_cidrs: ['203.0.113.0/24'] }),
 };
 const TTL_SECONDS = 1;
+const MAX_STALE_SECONDS = 1;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let ssm: SsmEndpoint;
@@ -54,7 +55,7 @@ afterEach(() => {
  * A cold start: the handler module evaluated afresh with a policy configured. The import
  * resolves when Lambda's init would end: after the first read of the policy.
  */
-async function coldStart(behaviour: SsmBehaviour): Promise<Handler> {
+async function coldStart(behaviour: SsmBehaviour, maxStaleSeconds = 600): Promise<Handler> {
   ssm.behave(behaviour);
   coldStarts++;
   parameter = `/synapse-version/access-policy-${coldStarts}`;
@@ -65,6 +66,7 @@ async function coldStart(behaviour: SsmBehaviour): Promise<Handler> {
   for (const [name, value] of Object.entries(ssmEnvironment(ssm, parameter, TTL_SECONDS))) {
     vi.stubEnv(name, value);
   }
+  vi.stubEnv('ACCESS_POLICY_MAX_STALE_SECONDS', String(maxStaleSeconds));
   vi.resetModules();
   return (await import('../../handler/index.ts')).handler;
 }
@@ -131,7 +133,7 @@ describe("Lambda's init", () => {
     expect(readsOfThisInstance()).toHaveLength(1);
   });
 
-  it('fails closed when the policy code itself cannot be loaded', async () => {
+  it('answers Synapse 500, no Retry-After, when the policy code cannot be loaded; loads again later', async () => {
     const errors: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((...args) => {
       errors.push(inspect(args));
@@ -139,18 +141,28 @@ describe("Lambda's init", () => {
     vi.doMock('../../handler/access/guard.ts', () => {
       throw new Error('chunk missing from the package');
     });
+    let handler: Handler;
     try {
-      const handler = await coldStart(GOOD);
-      const result = await ask(handler, versionRead(`Bearer ${TOKEN}`, '203.0.113.5'));
-      expect(result.statusCode).toBe(503);
-      expect(JSON.parse(result.body)).toEqual({
-        errcode: 'M_UNKNOWN',
-        error: 'Access policy unavailable',
-      });
+      handler = await coldStart(GOOD);
+      for (const event of [
+        versionRead(`Bearer ${TOKEN}`, '203.0.113.5'),
+        loadEvent('http-api-health'),
+      ]) {
+        const result = await ask(handler, event);
+        expect(result.statusCode).toBe(500);
+        expect(result.body).toBe('{"errcode":"M_UNKNOWN","error":"Internal server error"}');
+        expect(result.headers).not.toHaveProperty('Retry-After');
+        expect(result.headers.Server).toBe('Synapse');
+      }
       expect(errors.join('\n')).toMatch(/loading the access-policy code failed/);
     } finally {
       vi.doUnmock('../../handler/access/guard.ts');
     }
+    // Within the retry interval, no second load; after it, the next request loads the code.
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(500);
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now + POLICY_RETRY_SECONDS * 1_000);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
   });
 });
 
@@ -182,17 +194,25 @@ describe('caching', () => {
   });
 });
 
-const FAULTS: [string, SsmBehaviour][] = [
+// Faults that say nothing about the policy, and SSM's answers that there is none to use.
+const TRANSIENT: [string, SsmBehaviour][] = [
   ['throttling', THROTTLED],
   ['a 5xx', SERVER_ERROR],
+  ['an endpoint that never answers', { kind: 'hang' }],
+];
+const DEFINITIVE: [string, SsmBehaviour][] = [
   ['parameter not found', NOT_FOUND],
   ['access denied', DENIED],
   ['a value that is not JSON', { kind: 'value', value: 'tokens: [abc]' }],
   ['a value that does not validate', { kind: 'value', value: '{"token_sha256":[]}' }],
-  ['an endpoint that never answers', { kind: 'hang' }],
 ];
+// A policy that admits the token from another network, to see recovery take effect.
+const OTHER_NETWORK: SsmBehaviour = {
+  kind: 'value',
+  value: JSON.stringify({ source_cidrs: ['198.51.100.0/24'] }),
+};
 
-describe.each(FAULTS)('when SSM fails with %s', (_name, fault) => {
+describe.each([...TRANSIENT, ...DEFINITIVE])('when SSM fails with %s', (_name, fault) => {
   it('fails closed on a cold start: 503 M_UNKNOWN with Retry-After, within a few seconds', async () => {
     // Init (the first, failing read) and the first request together, as a caller waits.
     const started = performance.now();
@@ -205,21 +225,53 @@ describe.each(FAULTS)('when SSM fails with %s', (_name, fault) => {
     // A bound on the answer, not a benchmark: well inside Lambda's 10 s init limit and
     // the function's 5 s timeout together.
     expect(elapsed).toBeLessThan(4_000);
-    expect(warnings.join('\n')).toMatch(/no policy yet, refusing reads/);
+    expect(warnings.join('\n')).toMatch(/access policy refresh failing: .*refusing reads \(503\)/);
   });
+});
 
-  it('keeps the last good policy serving after a failed refresh, then recovers', async () => {
+describe.each(TRANSIENT)('when a refresh fails with %s', (_name, fault) => {
+  it('keeps the last good policy serving within the staleness bound, then recovers', async () => {
     const handler = await coldStart(GOOD);
     expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
     ssm.behave(fault);
     await sleep(TTL_SECONDS * 1_000 + 100);
     expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
     expect((await ask(handler, versionRead())).statusCode).toBe(401);
-    expect(warnings.join('\n')).toMatch(/keeping the last good policy/);
+    expect(warnings.join('\n')).toMatch(
+      /access policy refresh failing: .*; transient; keeping the last good policy for at most \d+ s more/,
+    );
     // Recovery: a new policy that no longer lists the token takes effect.
-    ssm.behave({ kind: 'value', value: '{"tokens_sha256":[]}' });
+    ssm.behave(OTHER_NETWORK);
     await sleep(TTL_SECONDS * 1_000 + 100);
-    expect((await ask(handler, versionRead())).statusCode).toBe(200);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(403);
+    expect((await ask(handler, versionRead(undefined, '198.51.100.9'))).statusCode).toBe(200);
+  });
+});
+
+describe.each(DEFINITIVE)('when a refresh says %s', (_name, fault) => {
+  it('answers 503 once the TTL has passed, as a cold start would, never the last good policy', async () => {
+    const handler = await coldStart(GOOD);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+    ssm.behave(fault);
+    await sleep(TTL_SECONDS * 1_000 + 100);
+    const warm = await ask(handler, versionRead(`Bearer ${TOKEN}`, '203.0.113.5'));
+    const cold = await ask(await coldStart(fault), versionRead(`Bearer ${TOKEN}`, '203.0.113.5'));
+    expect(warm.statusCode).toBe(503);
+    expect(warm).toEqual(cold);
+  });
+});
+
+describe('the staleness bound', () => {
+  it('refuses reads (503) once a stale policy has served its bound through transient faults', async () => {
+    const handler = await coldStart(GOOD, MAX_STALE_SECONDS);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+    ssm.behave(THROTTLED);
+    await sleep(TTL_SECONDS * 1_000 + 100);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+    await sleep(MAX_STALE_SECONDS * 1_000);
+    const refused = await ask(handler, versionRead(`Bearer ${TOKEN}`));
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers.Server).toBe('Synapse');
   });
 });
 

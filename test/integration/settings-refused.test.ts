@@ -8,7 +8,7 @@ import {
   accessSettingsProblem,
   operatingSettingsProblem,
 } from '../../infra/access-settings-check.js';
-import { projectRoot, readSamTemplate } from '../infra/templates.ts';
+import { projectRoot, readSamTemplate, readServerlessYml } from '../infra/templates.ts';
 import { environmentWithoutPolicy } from '../support/local-server.ts';
 
 interface Run {
@@ -77,6 +77,25 @@ describe('an unusable setting stops every local command, naming it, without a st
     await expectPackageRefused(
       ['--param', 'accessPolicyParameter=synapse-policy'],
       'must be an SSM parameter path',
+    );
+  });
+
+  it('serverless package refuses a name with a stray space, as SAM does, rather than grant one name and read another', async () => {
+    await expectPackageRefused(
+      ['--param', 'accessPolicyParameter= /synapse-version/access-policy'],
+      'ACCESS_POLICY_PARAMETER (--param accessPolicyParameter) must be an SSM parameter path',
+    );
+  });
+
+  it('serverless package refuses an unusable staleness bound, naming it', async () => {
+    await expectPackageRefused(
+      [
+        '--param',
+        'accessPolicyParameter=/synapse-version/access-policy',
+        '--param',
+        'accessPolicyMaxStaleSeconds=-1',
+      ],
+      'ACCESS_POLICY_MAX_STALE_SECONDS (--param accessPolicyMaxStaleSeconds) must be a whole number of seconds from 0 to 86400',
     );
   });
 });
@@ -151,6 +170,9 @@ describe('one rule for the function, the osls check and the SAM template', () =>
     '//double',
     '/a b',
     '/semi;colon',
+    ' /padded',
+    '/padded ',
+    '   ',
     '/ünïcode',
     'arn:aws:ssm:us-east-1:123456789012:parameter/x',
   ])('agree on the parameter name %j', (name) => {
@@ -163,21 +185,48 @@ describe('one rule for the function, the osls check and the SAM template', () =>
     expect(new Set(verdicts).size, `function, osls, SAM: ${verdicts}`).toBe(1);
   });
 
-  it.each(['1', '60', '300', '86400', '0', '86401', '-5', 'ten', '1.5', '1e3', ' '])(
-    'agree on the TTL %j (SAM takes a Number between its bounds)',
-    (ttl) => {
-      const env = { ACCESS_POLICY_PARAMETER: '/p', ACCESS_POLICY_TTL_SECONDS: ttl };
-      const inFunction = functionAccepts(env);
-      expect(accessSettingsProblem(env) === undefined).toBe(inFunction);
-      const value = Number(ttl);
-      const samAcceptsTtl =
-        ttl.trim() === '' ||
-        (/^-?\d+(\.\d+)?(e\d+)?$/.test(ttl) &&
-          value >= sam.AccessPolicyTtlSeconds.MinValue &&
-          value <= sam.AccessPolicyTtlSeconds.MaxValue);
-      // CloudFormation's Number also takes 1.5 and 1e3; the function refuses them at
-      // start-up (fail closed), the one difference the README states.
-      if (!['1.5', '1e3'].includes(ttl)) expect(samAcceptsTtl).toBe(inFunction);
+  /** Whether CloudFormation takes `text` for a Number parameter within `[min, max]`. */
+  const samNumberAccepts = (text: string, min: number, max: number): boolean =>
+    text.trim() === '' ||
+    (/^-?\d+(\.\d+)?(e\d+)?$/.test(text) && Number(text) >= min && Number(text) <= max);
+
+  it.each([
+    [
+      'ACCESS_POLICY_TTL_SECONDS',
+      'AccessPolicyTtlSeconds',
+      ['1', '60', '300', '86400', '0', '86401', '-5', 'ten', ' '],
+    ],
+    [
+      'ACCESS_POLICY_MAX_STALE_SECONDS',
+      'AccessPolicyMaxStaleSeconds',
+      ['0', '1', '900', '86400', '86401', '-1', 'ten', ' '],
+    ],
+  ] as const)(
+    'agree on %s (SAM takes a Number between its bounds)',
+    (variable, samName, values) => {
+      for (const text of values) {
+        const env = { ACCESS_POLICY_PARAMETER: '/p', [variable]: text };
+        const inFunction = functionAccepts(env);
+        expect(accessSettingsProblem(env) === undefined, text).toBe(inFunction);
+        const { MinValue, MaxValue } = sam[samName];
+        expect(samNumberAccepts(text, MinValue, MaxValue), text).toBe(inFunction);
+      }
+    },
+  );
+
+  it.each([
+    ['ACCESS_POLICY_TTL_SECONDS', 'AccessPolicyTtlSeconds'],
+    ['ACCESS_POLICY_MAX_STALE_SECONDS', 'AccessPolicyMaxStaleSeconds'],
+  ] as const)(
+    'differ on %s only where the README says: SAM takes 1.5 and 1e3, the function refuses them at start-up',
+    (variable, samName) => {
+      for (const text of ['1.5', '1e3']) {
+        const env = { ACCESS_POLICY_PARAMETER: '/p', [variable]: text };
+        expect(functionAccepts(env)).toBe(false);
+        expect(accessSettingsProblem(env)).toContain(variable);
+        const { MinValue, MaxValue } = sam[samName];
+        expect(samNumberAccepts(text, MinValue, MaxValue)).toBe(true);
+      }
     },
   );
 
@@ -190,5 +239,20 @@ describe('one rule for the function, the osls check and the SAM template', () =>
     expect(sam.AccessPolicyTtlSeconds.ConstraintDescription).toBe(rules.ttlProblem);
     expect(sam.AccessPolicyTtlSeconds.MinValue).toBe(rules.ttlMinSeconds);
     expect(sam.AccessPolicyTtlSeconds.MaxValue).toBe(rules.ttlMaxSeconds);
+    expect(sam.AccessPolicyTtlSeconds.Default).toBe(rules.ttlDefaultSeconds);
+    expect(sam.AccessPolicyMaxStaleSeconds.ConstraintDescription).toBe(rules.maxStaleProblem);
+    expect(sam.AccessPolicyMaxStaleSeconds.MinValue).toBe(rules.maxStaleMinSeconds);
+    expect(sam.AccessPolicyMaxStaleSeconds.MaxValue).toBe(rules.maxStaleMaxSeconds);
+    expect(sam.AccessPolicyMaxStaleSeconds.Default).toBe(rules.maxStaleDefaultSeconds);
+  });
+
+  it('serverless.yml states the same constraints on the stack parameter, so a deploy refuses what the check would', () => {
+    const sls = readServerlessYml().resources.Parameters.AccessPolicyParameter;
+    const { AllowedPattern, MaxLength, ConstraintDescription } = sam.AccessPolicyParameter;
+    expect({
+      AllowedPattern: sls.AllowedPattern,
+      MaxLength: sls.MaxLength,
+      ConstraintDescription: sls.ConstraintDescription,
+    }).toEqual({ AllowedPattern, MaxLength, ConstraintDescription });
   });
 });

@@ -5,14 +5,14 @@ describe('readAccessSettings', () => {
   it('is undefined, so the route is open, when the parameter is unset or blank', () => {
     expect(readAccessSettings({})).toBeUndefined();
     expect(readAccessSettings({ ACCESS_POLICY_PARAMETER: '' })).toBeUndefined();
-    expect(readAccessSettings({ ACCESS_POLICY_PARAMETER: '   ' })).toBeUndefined();
   });
 
-  it('defaults the TTL to 300 seconds and retries failures every 5 at most', () => {
+  it('defaults the TTL to 300 s, retries failures every 5 s at most, keeps a stale policy 900 s', () => {
     expect(readAccessSettings({ ACCESS_POLICY_PARAMETER: '/synapse/policy' })).toEqual({
       parameterName: '/synapse/policy',
       ttlSeconds: 300,
       retrySeconds: 5,
+      maxStaleSeconds: 900,
     });
   });
 
@@ -22,8 +22,29 @@ describe('readAccessSettings', () => {
       parameterName: '/policy',
       ttlSeconds: 2,
       retrySeconds: 2,
+      maxStaleSeconds: 900,
     });
   });
+
+  it.each([
+    ['0', 0],
+    ['86400', 86400],
+    [' 60 ', 60],
+    ['', 900],
+  ])('takes ACCESS_POLICY_MAX_STALE_SECONDS=%j as %i', (text, seconds) => {
+    const env = { ACCESS_POLICY_PARAMETER: '/p', ACCESS_POLICY_MAX_STALE_SECONDS: text };
+    expect(readAccessSettings(env)?.maxStaleSeconds).toBe(seconds);
+  });
+
+  it.each(['-1', '1.5', 'ten', '86401', '1e3'])(
+    'refuses ACCESS_POLICY_MAX_STALE_SECONDS=%j, naming the variable',
+    (text) => {
+      const env = { ACCESS_POLICY_PARAMETER: '/p', ACCESS_POLICY_MAX_STALE_SECONDS: text };
+      expect(() => readAccessSettings(env)).toThrow(
+        'ACCESS_POLICY_MAX_STALE_SECONDS must be a whole number of seconds from 0 to 86400',
+      );
+    },
+  );
 
   it.each(['0', '-5', '1.5', 'ten', '86401', '1e3x'])(
     'refuses ACCESS_POLICY_TTL_SECONDS=%j, naming the variable',
@@ -33,7 +54,7 @@ describe('readAccessSettings', () => {
     },
   );
 
-  it.each(['/a b', 'policy', '/trailing/', '//double', '/semi;colon'])(
+  it.each(['/a b', 'policy', '/trailing/', '//double', '/semi;colon', ' /x', '/x ', '   '])(
     'refuses the parameter name %j, naming the variable',
     (name) => {
       expect(() => readAccessSettings({ ACCESS_POLICY_PARAMETER: name })).toThrow(

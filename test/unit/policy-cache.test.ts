@@ -1,12 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type AccessPolicy, parsePolicy } from '../../handler/access/policy.ts';
-import { createPolicyCache } from '../../handler/access/policy-cache.ts';
+import { createPolicyCache, REFRESH_FAILING } from '../../handler/access/policy-cache.ts';
 
 const POLICY_A = parsePolicy('{"source_cidrs":["10.0.0.0/8"]}');
 const POLICY_B = parsePolicy('{"source_cidrs":["192.0.2.0/24"]}');
 
+/** A fault that says nothing about the policy, and one that is SSM's answer about it. */
+const transient = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+const definitive = () => Object.assign(new Error('not there'), { name: 'ParameterNotFound' });
+
 /** A cache on a clock the test moves, with a loader the test scripts call by call. */
-function setUp(ttlMs = 300_000, retryMs = 5_000) {
+function setUp(ttlMs = 300_000, retryMs = 5_000, maxStaleMs = 60_000) {
   let time = 1_000_000;
   const results: (AccessPolicy | Error)[] = [];
   const load = vi.fn(async () => {
@@ -16,7 +20,15 @@ function setUp(ttlMs = 300_000, retryMs = 5_000) {
     return next;
   });
   const warn = vi.fn();
-  const current = createPolicyCache({ load, ttlMs, retryMs, now: () => time, warn });
+  const current = createPolicyCache({
+    load,
+    isTransient: (error) => (error as Error).name === 'ThrottlingException',
+    ttlMs,
+    retryMs,
+    maxStaleMs,
+    now: () => time,
+    warn,
+  });
   return {
     current,
     load,
@@ -49,33 +61,85 @@ describe('createPolicyCache', () => {
     expect(new Set(answers)).toEqual(new Set([POLICY_A]));
   });
 
-  it('keeps serving the last good policy when a refresh fails, and warns', async () => {
-    const { current, warn, results, advance } = setUp();
-    results.push(
-      POLICY_A,
-      Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
-    );
+  it('keeps serving the last good policy through a transient fault, and says for how long', async () => {
+    const { current, warn, results, advance } = setUp(300_000, 5_000, 60_000);
+    results.push(POLICY_A, transient());
     await current();
     advance(300_000);
     expect(await current()).toBe(POLICY_A);
-    expect(warn).toHaveBeenCalledOnce();
-    expect(warn.mock.calls[0]?.[0]).toMatch(/ThrottlingException.*keeping the last good policy/);
+    expect(warn).toHaveBeenCalledExactlyOnceWith(
+      `${REFRESH_FAILING}: ThrottlingException: Rate exceeded; transient; keeping the last good policy for at most 60 s more`,
+    );
+  });
+
+  it('drops the policy at once when the read says it is gone: a warm instance answers as a cold one', async () => {
+    const { current, warn, results, advance } = setUp();
+    results.push(POLICY_A, definitive());
+    await current();
+    advance(300_000);
+    expect(await current()).toBeUndefined();
+    expect(warn).toHaveBeenCalledExactlyOnceWith(
+      `${REFRESH_FAILING}: ParameterNotFound: not there; definitive; refusing reads (503) until a read succeeds`,
+    );
+    // Between retries too: the dropped policy does not come back.
+    advance(1_000);
+    expect(await current()).toBeUndefined();
+  });
+
+  it('stops serving a stale policy once the staleness bound has passed', async () => {
+    const { current, load, results, advance } = setUp(300_000, 5_000, 10_000);
+    results.push(POLICY_A, transient(), transient(), transient());
+    await current();
+    advance(300_000);
+    expect(await current()).toBe(POLICY_A);
+    advance(5_000);
+    expect(await current()).toBe(POLICY_A);
+    // Within a retry interval, the bound still applies: at 9.999 s past the TTL, served.
+    advance(4_999);
+    expect(await current()).toBe(POLICY_A);
+    expect(load).toHaveBeenCalledTimes(3);
+    advance(1);
+    expect(await current()).toBeUndefined();
+    expect(load).toHaveBeenCalledTimes(4);
+  });
+
+  it('serves a stale policy not one moment past the bound, between retries', async () => {
+    const { current, load, results, advance } = setUp(300_000, 5_000, 3_000);
+    results.push(POLICY_A, transient());
+    await current();
+    advance(300_000);
+    expect(await current()).toBe(POLICY_A);
+    advance(2_999);
+    expect(await current()).toBe(POLICY_A);
+    advance(1);
+    expect(await current()).toBeUndefined();
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('with no staleness allowed, refuses as soon as a refresh fails', async () => {
+    const { current, warn, results, advance } = setUp(300_000, 5_000, 0);
+    results.push(POLICY_A, transient());
+    await current();
+    advance(300_000);
+    expect(await current()).toBeUndefined();
+    expect(warn.mock.calls[0]?.[0]).toMatch(/; transient; refusing reads \(503\)/);
   });
 
   it('has no policy at all when the first read fails, so the caller fails closed', async () => {
     const { current, warn, results } = setUp();
-    results.push(new Error('connect ECONNREFUSED'));
+    results.push(transient());
     expect(await current()).toBeUndefined();
-    expect(warn.mock.calls[0]?.[0]).toMatch(/no policy yet/);
+    expect(warn.mock.calls[0]?.[0]).toMatch(/refusing reads \(503\) until a read succeeds$/);
   });
 
-  it('waits retryMs between failed reads, then recovers', async () => {
-    const { current, load, results, advance } = setUp(300_000, 5_000);
-    results.push(new Error('down'), POLICY_A);
+  it('waits retryMs between failed reads, logging each failure once, then recovers', async () => {
+    const { current, load, warn, results, advance } = setUp(300_000, 5_000);
+    results.push(definitive(), POLICY_A);
     expect(await current()).toBeUndefined();
     advance(4_999);
     expect(await current()).toBeUndefined();
     expect(load).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledTimes(1);
     advance(1);
     expect(await current()).toBe(POLICY_A);
     expect(load).toHaveBeenCalledTimes(2);
@@ -83,7 +147,7 @@ describe('createPolicyCache', () => {
 
   it('does not retry a failed refresh on every request while the stale policy serves', async () => {
     const { current, load, results, advance } = setUp(300_000, 5_000);
-    results.push(POLICY_A, new Error('down'), POLICY_B);
+    results.push(POLICY_A, transient(), POLICY_B);
     await current();
     advance(300_000);
     await current();
@@ -93,17 +157,29 @@ describe('createPolicyCache', () => {
     expect(await current()).toBe(POLICY_B);
   });
 
+  it('measures the staleness bound from the last good read, not from the first', async () => {
+    const { current, results, advance } = setUp(300_000, 5_000, 10_000);
+    results.push(POLICY_A, POLICY_B, transient());
+    await current();
+    advance(300_000);
+    expect(await current()).toBe(POLICY_B);
+    advance(300_000 + 9_999);
+    expect(await current()).toBe(POLICY_B);
+  });
+
   it('names a fault that is not an Error as an unknown fault, and still fails closed', async () => {
     const warn = vi.fn();
     const current = createPolicyCache({
       load: () => Promise.reject('a string, not an Error'),
+      isTransient: () => false,
       ttlMs: 1_000,
       retryMs: 1_000,
+      maxStaleMs: 1_000,
       warn,
     });
     expect(await current()).toBeUndefined();
     expect(warn).toHaveBeenCalledWith(
-      'access policy read failed (unknown fault); no policy yet, refusing reads',
+      `${REFRESH_FAILING}: unknown fault; definitive; refusing reads (503) until a read succeeds`,
     );
   });
 });

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decide, MAX_TOKEN_LENGTH, PolicyError, parsePolicy } from '../../handler/access/policy.ts';
-import type { Caller } from '../../handler/front-doors.ts';
+import {
+  decide,
+  MAX_TOKEN_LENGTH,
+  PolicyError,
+  parsePolicy,
+  unmappedIpv4,
+} from '../../handler/access/policy.ts';
+import type { Caller } from '../../handler/access/verdict.ts';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const TOKEN = 'svt_3q2-7wGf0rV_kNpYx8Lc1mZ9aQeTbUoHdJsRiWnK4lE';
@@ -18,8 +24,19 @@ describe('parsePolicy', () => {
       JSON.stringify({ tokens_sha256: [sha256(TOKEN)], source_cidrs: ['203.0.113.0/24'] }),
     );
     expect(policy.tokenDigests.map((d) => d.toString('hex'))).toEqual([sha256(TOKEN)]);
-    expect(policy.networks?.check('203.0.113.9', 'ipv4')).toBe(true);
+    expect(policy.networks?.ipv4.check('203.0.113.9', 'ipv4')).toBe(true);
     expect(parsePolicy('{}')).toEqual({ tokenDigests: [], networks: undefined });
+    expect(parsePolicy('{"tokens_sha256":null,"source_cidrs":null}')).toEqual({
+      tokenDigests: [],
+      networks: undefined,
+    });
+  });
+
+  it('accepts a digest in upper case (PowerShell Get-FileHash) as the same digest', () => {
+    const upper = parsePolicy(JSON.stringify({ tokens_sha256: [sha256(TOKEN).toUpperCase()] }));
+    expect(upper.tokenDigests.map((d) => d.toString('hex'))).toEqual([sha256(TOKEN)]);
+    expect(decide(upper, read([`Bearer ${TOKEN}`]))).toBeUndefined();
+    expect(decide(upper, read([`Bearer ${OTHER}`]))).toBe('unknown-token');
   });
 
   it.each([
@@ -28,7 +45,7 @@ describe('parsePolicy', () => {
     ['null', 'null'],
     ['a misspelt key', '{"token_sha256":[]}'],
     ['digests not in an array', `{"tokens_sha256":"${sha256('x')}"}`],
-    ['an upper-case digest', `{"tokens_sha256":["${sha256('x').toUpperCase()}"]}`],
+    ['a digest with a non-hex letter', `{"tokens_sha256":["${sha256('x').replace(/^./, 'g')}"]}`],
     ['a short digest', '{"tokens_sha256":["abcd"]}'],
     ['a raw token where a digest belongs', `{"tokens_sha256":["${TOKEN}"]}`],
     ['networks not in an array', '{"source_cidrs":"10.0.0.0/8"}'],
@@ -64,9 +81,9 @@ describe('parsePolicy, what it says of each refusal', () => {
     ['null', 'the value is not a JSON object'],
     [`{"${'k'.repeat(100)}":1}`, `unknown key "${'k'.repeat(40)}"`],
     [`{"tokens_sha256":"${hex}"}`, 'tokens_sha256 is not an array'],
-    [`{"tokens_sha256":["x${hex}"]}`, 'tokens_sha256[0] is not 64 lowercase hex digits'],
-    [`{"tokens_sha256":["${hex}x"]}`, 'tokens_sha256[0] is not 64 lowercase hex digits'],
-    [`{"tokens_sha256":["${hex}",["${hex}"]]}`, 'tokens_sha256[1] is not 64 lowercase hex digits'],
+    [`{"tokens_sha256":["x${hex}"]}`, 'tokens_sha256[0] is not 64 hex digits'],
+    [`{"tokens_sha256":["${hex}x"]}`, 'tokens_sha256[0] is not 64 hex digits'],
+    [`{"tokens_sha256":["${hex}",["${hex}"]]}`, 'tokens_sha256[1] is not 64 hex digits'],
     ['{"source_cidrs":"10.0.0.0/8"}', 'source_cidrs is not an array'],
     ['{"source_cidrs":["10.0.0.0/8",10]}', 'source_cidrs[1] is not a string'],
     ['{"source_cidrs":["300.1.1.1/8"]}', 'source_cidrs[0] is not an IP network'],
@@ -84,7 +101,7 @@ describe('parsePolicy, what it says of each refusal', () => {
     ['203.0.113.5/32', ['203.0.113.5'], ['203.0.113.4', '203.0.113.6']],
     ['2001:db8::/64', ['2001:db8::1', '2001:db8::ffff:1'], ['2001:db8:0:1::1']],
     ['2001:db8::1/128', ['2001:db8::1'], ['2001:db8::2']],
-    ['::/0', ['2001:db8::1', 'fe80::1'], []],
+    ['::/0', ['2001:db8::1', 'fe80::1', 'fe80::1%eth0'], ['203.0.113.9', '::ffff:203.0.113.9']],
   ])('accepts %s at the prefix bounds, and applies it exactly', (cidr, inside, outside) => {
     const policy = parsePolicy(JSON.stringify({ source_cidrs: [cidr] }));
     for (const sourceIp of inside)
@@ -103,9 +120,22 @@ describe('decide: the admission table', () => {
     JSON.stringify({ tokens_sha256: [sha256(TOKEN)], source_cidrs: ['203.0.113.0/24'] }),
   );
 
-  it('admits everyone under a policy with no rules', () => {
-    expect(decide(parsePolicy('{}'), read())).toBeUndefined();
-  });
+  it.each([
+    '{}',
+    '{"tokens_sha256":[]}',
+    '{"tokens_sha256":null}',
+    '{"source_cidrs":[]}',
+    '{"tokens_sha256":[],"source_cidrs":[]}',
+  ])(
+    'admits nobody under %s, a policy without rules, and answers as to a revoked token',
+    (text) => {
+      const empty = parsePolicy(text);
+      expect(decide(empty, read())).toBe('missing-token');
+      expect(decide(empty, read([`Bearer ${TOKEN}`]))).toBe('unknown-token');
+      expect(decide(empty, read([`Bearer ${TOKEN}`], '203.0.113.9'))).toBe('unknown-token');
+      expect(decide(empty, read([], '2001:db8::1'))).toBe('missing-token');
+    },
+  );
 
   it('admits either listed token, as during a rotation', () => {
     expect(decide(tokens, read([`Bearer ${TOKEN}`]))).toBeUndefined();
@@ -153,7 +183,32 @@ describe('decide: the admission table', () => {
 
   it('treats an IPv4-mapped IPv6 address as the IPv4 host it is', () => {
     expect(decide(networks, read([], '::ffff:203.0.113.9'))).toBeUndefined();
+    expect(decide(networks, read([], '::FFFF:cb00:7109'))).toBeUndefined();
+    expect(decide(networks, read([], '0:0:0:0:0:ffff:203.0.113.9'))).toBeUndefined();
     expect(decide(networks, read([], '::ffff:192.0.2.9'))).toBe('forbidden');
+  });
+
+  it.each([
+    '::/0',
+    '::/64',
+    '::/80',
+    '::/96',
+    '::ffff:0:0/96',
+    '::ffff:203.0.113.0/120',
+    '::ffff:203.0.113.9',
+  ])('never admits an IPv4 caller, mapped or not, by the IPv6 rule %s', (cidr) => {
+    const v6 = parsePolicy(JSON.stringify({ source_cidrs: [cidr] }));
+    for (const sourceIp of ['203.0.113.9', '0.0.0.0', '::ffff:203.0.113.9', '10.1.2.3']) {
+      expect(decide(v6, read([], sourceIp))).toBe('forbidden');
+    }
+  });
+
+  it('never admits an IPv6 caller by an IPv4 rule', () => {
+    const v4 = parsePolicy('{"source_cidrs":["0.0.0.0/0"]}');
+    expect(decide(v4, read([], '198.51.100.1'))).toBeUndefined();
+    for (const sourceIp of ['::', '::1', '2001:db8::1', '::cb00:7109', 'fe80::1%eth0']) {
+      expect(decide(v4, read([], sourceIp))).toBe('forbidden');
+    }
   });
 
   it('answers a networks-only policy outside its networks with M_FORBIDDEN', () => {
@@ -169,5 +224,30 @@ describe('decide: the admission table', () => {
     expect(decide(both, read([`Bearer ${TOKEN}`], '192.0.2.1'))).toBeUndefined();
     expect(decide(both, read([], '192.0.2.1'))).toBe('missing-token');
     expect(decide(both, read(['Bearer nope'], '192.0.2.1'))).toBe('unknown-token');
+  });
+});
+
+describe('unmappedIpv4', () => {
+  it.each([
+    ['::ffff:203.0.113.9', '203.0.113.9'],
+    ['::ffff:cb00:7109', '203.0.113.9'],
+    ['::FFFF:CB00:7109', '203.0.113.9'],
+    ['0:0:0:0:0:ffff:c633:6407', '198.51.100.7'],
+    ['::ffff:0:0', '0.0.0.0'],
+    ['::ffff:ffff:ffff', '255.255.255.255'],
+    ['::ffff:102:304', '1.2.3.4'],
+  ])('reads %s as %s', (mapped, ipv4) => {
+    expect(unmappedIpv4(mapped)).toBe(ipv4);
+  });
+
+  it.each([
+    '2001:db8::1',
+    '::1',
+    '::cb00:7109',
+    '::ffff:1:2:3',
+    '1::ffff:cb00:7109',
+    'fe80::1%eth0',
+  ])('finds no IPv4 host in %s', (address) => {
+    expect(unmappedIpv4(address)).toBeUndefined();
   });
 });

@@ -117,6 +117,24 @@ describe('refusals from the access policy', () => {
     });
   });
 
+  it('answers an inoperative function with Synapse 500 on everything but preflights, without Retry-After', () => {
+    for (const [method, path] of [
+      ['GET', VERSION],
+      ['HEAD', VERSION],
+      ['POST', VERSION],
+      ['GET', '/health'],
+      ['GET', '/nope'],
+    ] as const) {
+      const answer = respond(request(method, path), 'inoperative');
+      expect(answer).toEqual({
+        status: 500,
+        headers: JSON_HEADERS,
+        body: method === 'HEAD' ? '' : '{"errcode":"M_UNKNOWN","error":"Internal server error"}',
+      });
+    }
+    expect(respond(request('OPTIONS', VERSION), 'inoperative').status).toBe(204);
+  });
+
   it('answers an unreadable policy with 503 and Retry-After', () => {
     const answer = respond(request('GET', VERSION), 'unavailable');
     expect(answer.status).toBe(503);
@@ -138,5 +156,47 @@ describe('refusals from the access policy', () => {
     expect(isVersionRead(request('POST', VERSION))).toBe(false);
     expect(isVersionRead(request('GET', '/health'))).toBe(false);
     expect(isVersionRead(request('GET', `${VERSION}/`))).toBe(false);
+  });
+});
+
+describe('locked: only an admitted read learns the version', () => {
+  const locked = createResponder(document, true);
+  const LOCKED_HEADERS = { ...JSON_HEADERS, Server: 'Synapse' };
+
+  it("gives an admitted read Synapse's whole header set, version included", () => {
+    expect(locked(request('GET', VERSION))).toEqual(respond(request('GET', VERSION)));
+    expect(locked(request('HEAD', VERSION))).toEqual(respond(request('HEAD', VERSION)));
+  });
+
+  it.each([
+    ['missing-token', 'GET', VERSION, 401],
+    ['unknown-token', 'GET', VERSION, 401],
+    ['forbidden', 'HEAD', VERSION, 403],
+    ['unavailable', 'GET', VERSION, 503],
+    ['inoperative', 'GET', '/health', 500],
+    [undefined, 'POST', VERSION, 405],
+    [undefined, 'GET', `${VERSION}/`, 404],
+  ] as const)(
+    '%s %s %s: %i says Server: Synapse and nothing of the version',
+    (turnAway, method, path, status) => {
+      const answer = locked(request(method, path), turnAway);
+      expect(answer.status).toBe(status);
+      expect(answer.headers.Server).toBe('Synapse');
+      const { 'Retry-After': _retry, ...rest } = answer.headers;
+      expect(rest).toEqual(LOCKED_HEADERS);
+      expect(JSON.stringify(answer)).not.toContain('1.140');
+      expect(JSON.stringify(answer)).not.toContain('3f2a9c1');
+    },
+  );
+
+  it('keeps the version out of preflights and /health', () => {
+    for (const answer of [
+      locked(request('OPTIONS', VERSION)),
+      locked(request('GET', '/health')),
+      locked(request('HEAD', '/health')),
+    ]) {
+      expect(answer.headers.Server).toBe('Synapse');
+      expect(JSON.stringify(answer)).not.toContain('1.140');
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createResponder, type Refusal } from '../../handler/responder.ts';
+import type { Refusal } from '../../handler/access/verdict.ts';
+import { createResponder } from '../../handler/responder.ts';
 import {
   FORBIDDEN,
   MISSING_TOKEN,
