@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { type BakedValues, bakedDefines } from './baked-defines.ts';
 import { readOptions, runScript, type ScriptOutput } from './cli-options.ts';
-import { checkVersionString, composeVersionString } from './version-string.ts';
+import {
+  checkVersionString,
+  composeVersionString,
+  versionStringWarnings,
+} from './version-string.ts';
 
 export const projectRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -182,6 +186,10 @@ export async function main(
   }
   const shape = result.includePythonVersion ? 'with python_version' : 'without python_version';
   output.out(`baked server_version: ${result.serverVersion} (${shape})`);
+  const source = env.SYNAPSE_VERSION_STRING ? 'SYNAPSE_VERSION_STRING' : 'the composed version';
+  for (const warning of versionStringWarnings(result.serverVersion)) {
+    output.err(`warning: ${source}: ${warning}`);
+  }
   const chunks = Object.entries(result.files).filter(
     ([path]) => path.startsWith('dist/chunks/') && path.endsWith('.js'),
   );

@@ -54,3 +54,23 @@ export function checkVersionString(value: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * What clients would misread in a usable version string; the build warns and goes on.
+ * Web admin pages print `Synapse v<server_version>`, and tools that parse the version
+ * look for `digits.digits.digits` at its start.
+ */
+export function versionStringWarnings(value: string): string[] {
+  const warnings: string[] = [];
+  if (/^v/i.test(value)) {
+    warnings.push(
+      'it starts with "v": synapse-admin and Ketesa print "Synapse v<server_version>", so it would read "vv…"',
+    );
+  }
+  if (!/^\d+\.\d+\.\d+/.test(value)) {
+    warnings.push(
+      'it does not begin with a dotted version such as 1.139.0: tools that parse it (a Kubernetes operator for Synapse extracts \\d+.\\d+.\\d+) would find no version',
+    );
+  }
+  return warnings;
+}

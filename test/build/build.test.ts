@@ -200,6 +200,17 @@ describe('a build from an export with no .git', () => {
     );
   });
 
+  it('warns, without failing, of a version string clients would misread, naming them', async () => {
+    const run = await buildCommand({ SYNAPSE_VERSION_STRING: 'v1.139.0' });
+    expect(run.status).toBe(0);
+    expect(run.out[0]).toBe('baked server_version: v1.139.0 (with python_version)');
+    expect(run.err).toEqual([
+      'warning: SYNAPSE_VERSION_STRING: it starts with "v": synapse-admin and Ketesa print "Synapse v<server_version>", so it would read "vv…"',
+      'warning: SYNAPSE_VERSION_STRING: it does not begin with a dotted version such as 1.139.0: tools that parse it (a Kubernetes operator for Synapse extracts \\d+.\\d+.\\d+) would find no version',
+    ]);
+    expect(existsSync(join(root, 'dist/handler.js'))).toBe(true);
+  });
+
   it('fails `npm run build` in one line naming the variable, and removes dist/', async () => {
     await build(noEnv, root);
     const run = await buildCommand({ SYNAPSE_VERSION_STRING: 'a\nb' });
