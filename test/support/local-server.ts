@@ -136,12 +136,15 @@ export interface Reply {
   body: string;
 }
 
-/** One request with the path sent exactly as given (no normalisation), bounded in time. */
+/**
+ * One request with the path sent exactly as given (no normalisation), bounded in time. A
+ * header given as a list is sent as that many lines.
+ */
 export function send(
   baseUrl: string,
   method: string,
   path: string,
-  headers: Record<string, string> = {},
+  headers: Record<string, string | string[]> = {},
 ): Promise<Reply> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {

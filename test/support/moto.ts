@@ -19,6 +19,8 @@ export interface Moto {
   url: string;
   /** `aws ssm put-parameter … --type SecureString --overwrite`, through awscli. */
   putSecureString: (name: string, value: string) => Promise<void>;
+  /** `aws ssm delete-parameter --name …`, through awscli. */
+  deleteParameter: (name: string) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -36,25 +38,15 @@ export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
     `${url}/moto-api/`,
     timeoutMs,
   );
-  const putSecureString = async (name: string, value: string): Promise<void> => {
-    // --overwrite creates the parameter too, so the README's one command serves both.
-    await run(
-      aws,
-      [
-        '--endpoint-url',
-        url,
-        'ssm',
-        'put-parameter',
-        '--name',
-        name,
-        '--type',
-        'SecureString',
-        '--overwrite',
-        '--value',
-        value,
-      ],
-      { env: { ...process.env, ...EMULATOR_CREDENTIALS }, timeout: 30_000 },
-    );
+  const ssm = async (...args: string[]): Promise<void> => {
+    await run(aws, ['--endpoint-url', url, 'ssm', ...args], {
+      env: { ...process.env, ...EMULATOR_CREDENTIALS },
+      timeout: 30_000,
+    });
   };
-  return { url, putSecureString, stop };
+  // --overwrite creates the parameter too, so the README's one command serves both.
+  const putSecureString = (name: string, value: string) =>
+    ssm('put-parameter', '--name', name, '--type', 'SecureString', '--overwrite', '--value', value);
+  const deleteParameter = (name: string) => ssm('delete-parameter', '--name', name);
+  return { url, putSecureString, deleteParameter, stop };
 }
