@@ -17,7 +17,7 @@ import {
   startSsmEndpoint,
   THROTTLED,
 } from '../support/ssm-endpoint.ts';
-import { exportProject, freshDir } from './workspace.ts';
+import { exportProject, freshDir } from '../build/workspace.ts';
 
 // Locked mode as an attacker meets it: the bundle `npm run build` writes, in a process of
 // its own as Lambda holds an instance, reading its policy over HTTP from a loopback SSM.
