@@ -18,7 +18,7 @@ import { selfSignedCertificate } from '../../bench/tls.ts';
 import { main, smoke } from '../../scripts/smoke.ts';
 import { MISSING_TOKEN, UNKNOWN_TOKEN } from '../../scripts/synapse-reference.ts';
 import { type DifferingServer, startDifferingServer } from '../support/differing-server.ts';
-import { freePort, type LocalServer, startLocalServer } from '../support/local-server.ts';
+import { freePort, type LocalServer, send, startLocalServer } from '../support/local-server.ts';
 import { runMain } from '../support/run-main.ts';
 import { type SsmEndpoint, ssmEnvironment, startSsmEndpoint } from '../support/ssm-endpoint.ts';
 
@@ -113,6 +113,8 @@ const baseUrlOf = (server: { address: () => AddressInfo | string | null }, schem
   `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const close = (server: { close: (done: () => void) => unknown }) =>
   new Promise<void>((resolve) => server.close(() => resolve()));
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 let open: LocalServer;
 let locked: LocalServer;
@@ -231,6 +233,9 @@ describe('npm run smoke', () => {
     const run = await smokeCommand([locked.baseUrl], { SMOKE_TOKEN: TOKEN });
     expect(run.code).toBe(0);
     expect(run.err).toEqual([]);
+    expect(run.out).toContain(
+      `ok   GET ${VERSION} without the token: 401 M_MISSING_TOKEN, no version`,
+    );
   });
 
   it('says that a locked endpoint wants --token when none is given', async () => {
@@ -242,7 +247,26 @@ describe('npm run smoke', () => {
     );
     expect(failures[0]).toContain(missing);
     expect(lines[1]).toBe(`FAIL ${failures[0]}`);
-    expect(failures).toHaveLength(4);
+    // The four reads, and every answer that no longer tells a stranger the version.
+    expect(failures).toHaveLength(10);
+    for (const failure of failures.slice(4)) {
+      expect(failure).toMatch(
+        new RegExp(
+          `: server: "Synapse", expected ${escapeRegExp(JSON.stringify(`Synapse/${served}`))}$`,
+        ),
+      );
+    }
+  });
+
+  it('with a token, fails an endpoint that tells strangers the version', async () => {
+    const failures = await smoke(open.baseUrl, served, { token: TOKEN, print: () => {} });
+    expect(failures[0]).toBe(
+      `GET ${VERSION} without the token: 401 M_MISSING_TOKEN, no version: status 200, expected 401; body ${JSON.stringify((await send(open.baseUrl, 'GET', VERSION)).body)}, expected ${MISSING_TOKEN}; server: ${JSON.stringify(`Synapse/${served}`)}, expected "Synapse"`,
+    );
+    expect(failures).toHaveLength(7);
+    for (const failure of failures.slice(1)) {
+      expect(failure).toMatch(/server: "Synapse\/.+", expected "Synapse"$/);
+    }
   });
 
   it('does not blame the token it was given for a refusal', async () => {
