@@ -46,6 +46,13 @@ describe('infra/template.yaml', () => {
       ACCESS_POLICY_TTL_SECONDS: {
         'Fn::If': ['HasAccessPolicy', { Ref: 'AccessPolicyTtlSeconds' }, { Ref: 'AWS::NoValue' }],
       },
+      ACCESS_POLICY_MAX_STALE_SECONDS: {
+        'Fn::If': [
+          'HasAccessPolicy',
+          { Ref: 'AccessPolicyMaxStaleSeconds' },
+          { Ref: 'AWS::NoValue' },
+        ],
+      },
     });
   });
 
