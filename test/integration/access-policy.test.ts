@@ -30,7 +30,7 @@ const GOOD: SsmBehaviour = {
   value: JSON.stringify({ tokens_sha256: [DIGEST], source_cidrs: ['203.0.113.0/24'] }),
 };
 const TTL_SECONDS = 1;
-const MAX_STALE_SECONDS = 1;
+const MAX_STALE_SECONDS = 3;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let ssm: SsmEndpoint;

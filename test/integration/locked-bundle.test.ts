@@ -216,12 +216,12 @@ describe('a warm instance answers what a cold start would once the TTL has passe
   });
 
   it('throttling keeps the last good policy only within ACCESS_POLICY_MAX_STALE_SECONDS', async () => {
-    const warm = await coldStart(GOOD, { ACCESS_POLICY_MAX_STALE_SECONDS: '2' });
+    const warm = await coldStart(GOOD, { ACCESS_POLICY_MAX_STALE_SECONDS: '3' });
     expect((await ask(warm, read(`Bearer ${TOKEN}`))).statusCode).toBe(200);
     ssm.behave(THROTTLED);
     await sleep(TTL_SECONDS * 1_000 + 100);
     expect((await ask(warm, read(`Bearer ${TOKEN}`))).statusCode).toBe(200);
-    await sleep(2_000);
+    await sleep(3_000);
     const past = await ask(warm, read(`Bearer ${TOKEN}`));
     expect(past.statusCode).toBe(503);
     expectNothingOfTheVersion(past);
