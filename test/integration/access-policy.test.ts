@@ -138,6 +138,13 @@ describe("Lambda's init", () => {
     vi.spyOn(console, 'error').mockImplementation((...args) => {
       errors.push(inspect(args));
     });
+    const loadFailures = () =>
+      errors.filter((line) => line.includes('loading the access-policy code failed')).length;
+    // The function's clock, fixed, so that the retry interval's bounds are exact.
+    const start = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(start);
+    const at = (offsetMs: number) => clock.mockReturnValue(start + offsetMs);
+    const retryMs = POLICY_RETRY_SECONDS * 1_000;
     vi.doMock('../../handler/access/guard.ts', () => {
       throw new Error('chunk missing from the package');
     });
@@ -154,15 +161,24 @@ describe("Lambda's init", () => {
         expect(result.headers).not.toHaveProperty('Retry-After');
         expect(result.headers.Server).toBe('Synapse');
       }
-      expect(errors.join('\n')).toMatch(/loading the access-policy code failed/);
+      // Once at init, not again within the interval; then once more, failing again.
+      expect(loadFailures()).toBe(1);
+      at(retryMs - 1);
+      expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(500);
+      expect(loadFailures()).toBe(1);
+      at(retryMs);
+      expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(500);
+      expect(loadFailures()).toBe(2);
+      at(2 * retryMs - 1);
+      expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(500);
+      expect(loadFailures()).toBe(2);
     } finally {
       vi.doUnmock('../../handler/access/guard.ts');
     }
-    // Within the retry interval, no second load; after it, the next request loads the code.
-    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(500);
-    const now = Date.now();
-    vi.spyOn(Date, 'now').mockReturnValue(now + POLICY_RETRY_SECONDS * 1_000);
+    // The next load, a full interval after the last, finds the code and reads the policy.
+    at(2 * retryMs);
     expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+    expect(loadFailures()).toBe(2);
   });
 });
 

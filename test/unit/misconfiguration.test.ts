@@ -40,10 +40,13 @@ describe.each([
     'ACCESS_POLICY_MAX_STALE_SECONDS',
   ],
 ])('with %j', (env, variable) => {
-  it('says what is wrong once, at init, naming the variable', async () => {
+  it('says what is wrong once, at init, naming the variable, and never loads policy code', async () => {
     const handler = await loadWith(env);
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain(`${variable} must be`);
+    await handler(loadEvent('http-api-get'));
+    // Past any retry interval too: nothing to load, nothing more to say.
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 60_000);
     await handler(loadEvent('http-api-get'));
     expect(logged).toHaveLength(1);
   });

@@ -1,7 +1,12 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readParameter, SSM_LIMITS, ssmClient } from '../../handler/access/ssm-parameter.ts';
+import {
+  isTransientFault,
+  readParameter,
+  SSM_LIMITS,
+  ssmClient,
+} from '../../handler/access/ssm-parameter.ts';
 
 const ssm = mockClient(SSMClient);
 
@@ -60,5 +65,50 @@ describe('the SSM client', () => {
       requestTimeout: 1_000,
       throwOnRequestTimeout: true,
     });
+  });
+});
+
+/** An error as the SDK throws it: a name, and where it has one, the HTTP status and a code. */
+const sdkError = (name: string, fields: Record<string, unknown> = {}): Error =>
+  Object.assign(new Error(`${name} (test)`), { name, ...fields });
+
+describe('isTransientFault: faults that say nothing about the policy', () => {
+  it.each([
+    [
+      'ThrottlingException',
+      sdkError('ThrottlingException', { $metadata: { httpStatusCode: 400 } }),
+    ],
+    ['a 429', sdkError('TooManyRequests', { $metadata: { httpStatusCode: 429 } })],
+    [
+      'InternalServerError (500)',
+      sdkError('InternalServerError', { $metadata: { httpStatusCode: 500 } }),
+    ],
+    ['a 503', sdkError('ServiceUnavailable', { $metadata: { httpStatusCode: 503 } })],
+    [
+      'a 501, a server error the SDK would not retry',
+      sdkError('NotImplemented', { $metadata: { httpStatusCode: 501 } }),
+    ],
+    ["the SDK's request timeout", sdkError('TimeoutError')],
+    ['a reset connection', sdkError('Error', { code: 'ECONNRESET' })],
+    ['a refused connection', sdkError('Error', { code: 'ECONNREFUSED' })],
+    ['an unknown host', sdkError('Error', { code: 'ENOTFOUND' })],
+    ['the whole read aborted at its bound', sdkError('AbortError')],
+  ])('%s is transient', (_name, error) => {
+    expect(isTransientFault(error)).toBe(true);
+  });
+
+  it.each([
+    ['ParameterNotFound', sdkError('ParameterNotFound', { $metadata: { httpStatusCode: 400 } })],
+    [
+      'AccessDeniedException',
+      sdkError('AccessDeniedException', { $metadata: { httpStatusCode: 400 } }),
+    ],
+    ['a KMS refusal', sdkError('InvalidKeyId', { $metadata: { httpStatusCode: 400 } })],
+    ['a value the policy cannot use', sdkError('PolicyError')],
+    ['a parameter without a value', new Error('the parameter has no value')],
+    ['something that is not an Error', 'ECONNRESET'],
+    ['nothing at all', undefined],
+  ])('%s is an answer about the policy', (_name, error) => {
+    expect(isTransientFault(error)).toBe(false);
   });
 });
