@@ -96,15 +96,10 @@ const MAPPED = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/;
 
 /** The IPv4 address an IPv4-mapped IPv6 address stands for; undefined for any other. */
 export function unmappedIpv4(address: string): string | undefined {
-  let hostname: string;
-  try {
-    hostname = new URL(`http://[${address}]`).hostname;
-    // Stryker disable next-line BlockStatement: without the return, `hostname` is unset and matches nothing, so the answer is the same undefined
-  } catch {
-    // A zone index (`fe80::1%eth0`) is no URL host, and no mapped address either.
-    return undefined;
-  }
-  const match = MAPPED.exec(hostname);
+  const url = `http://[${address}]`;
+  // A zone index (`fe80::1%eth0`) is no URL host, and no mapped address either.
+  if (!URL.canParse(url)) return undefined;
+  const match = MAPPED.exec(new URL(url).hostname);
   if (!match) return undefined;
   const bits = Number.parseInt(`${match[1]}${`${match[2]}`.padStart(4, '0')}`, 16);
   return [bits >>> 24, (bits >>> 16) & 0xff, (bits >>> 8) & 0xff, bits & 0xff].join('.');
