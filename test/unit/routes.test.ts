@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { HEALTH_PATH, ROUTES, VERSION_PATH } from '../../handler/routes.ts';
+import { createResponder } from '../../handler/responder.ts';
+import { ROUTES } from '../../handler/routes.ts';
 import { readSamTemplate, readServerlessYml } from '../infra/templates.ts';
 
 // The handler's own route table is what both infra files route to it, beside a catch-all.
 describe('ROUTES', () => {
-  it('is the version route and /health', () => {
-    expect(ROUTES).toEqual([VERSION_PATH, HEALTH_PATH]);
+  it('holds exactly the paths the responder answers itself: every other path is its 404', () => {
+    const respond = createResponder({ server_version: '1.140.0' });
+    for (const path of ROUTES) expect(respond({ method: 'GET', path }).status).toBe(200);
+    for (const path of ['/', '/_synapse/admin/v1/server_versions', '/healthz']) {
+      expect(respond({ method: 'GET', path }).status).toBe(404);
+    }
+    expect(ROUTES).toHaveLength(2);
   });
 
   it('is what serverless.yml routes by path', () => {
