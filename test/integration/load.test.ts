@@ -20,6 +20,7 @@ import {
 // `npm run load`, in this process: its options, its verdict, its table, its memory
 // measure, and a short real run against `npm start`.
 const MB = 2 ** 20;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const clean: Outcome = {
   mode: 'open',
   requests: 12_345,
@@ -154,16 +155,28 @@ describe('treeRss', () => {
         '-c',
         `exec ${JSON.stringify(process.execPath)} -e "globalThis.b = Buffer.alloc(96 * 2 ** 20, 1); console.log('ready'); setInterval(() => {}, 1000)" & wait`,
       ],
-      { stdio: ['ignore', 'pipe', 'ignore'] },
+      // A group of its own, so that the shell and the grandchild end together.
+      { stdio: ['ignore', 'pipe', 'ignore'], detached: true },
     );
+    const group = child.pid as number;
     try {
       await once(child.stdout, 'data');
-      expect(treeRss(child.pid as number)).toBeGreaterThan(96 * MB);
+      expect(treeRss(group)).toBeGreaterThan(96 * MB);
       expect(treeRss(process.pid) - before).toBeGreaterThan(90 * MB);
     } finally {
-      child.kill('SIGKILL');
-      spawn('pkill', ['-P', String(child.pid)]);
+      process.kill(-group, 'SIGKILL');
     }
+    // Nothing of the group is left running (the kernel reaps it within moments).
+    const alive = () => {
+      try {
+        process.kill(-group, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let waited = 0; alive() && waited < 2_000; waited += 50) await sleep(50);
+    expect(alive()).toBe(false);
   });
 
   it('is 0 for a process that does not exist', () => {
