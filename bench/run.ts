@@ -9,8 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, projectRoot, writeBundle } from '../scripts/build.ts';
+import { build, writeBundle } from '../scripts/build.ts';
 import { optionsOrExit, readOptions, wholeNumber } from '../scripts/cli-options.ts';
+import { projectRoot } from '../scripts/project-root.ts';
 import { environmentWithoutPolicy } from '../test/support/local-server.ts';
 import { startSsmEndpoint } from '../test/support/ssm-endpoint.ts';
 import { type Budget, checkBudgets } from './budgets.ts';

@@ -2,17 +2,15 @@
 // import `build` so that they measure exactly what ships.
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { type BakedValues, bakedDefines } from './baked-defines.ts';
 import { readOptions, runScript, type ScriptOutput } from './cli-options.ts';
+import { projectRoot } from './project-root.ts';
 import {
   checkVersionString,
   composeVersionString,
   versionStringWarnings,
 } from './version-string.ts';
-
-export const projectRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 
 export interface BuildResult extends BakedValues {
   /** Bytes of each file written, keyed by its path relative to the project. */

@@ -3,8 +3,8 @@
 // checked.
 import { join } from 'node:path';
 import { bakedDocument } from './baked-version.ts';
-import { projectRoot } from './build.ts';
 import { readOptions, runScript, type ScriptOutput } from './cli-options.ts';
+import { projectRoot } from './project-root.ts';
 
 const USAGE = `usage: npm run show-version
 

@@ -6,8 +6,8 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { bakedDocument } from './baked-version.ts';
-import { projectRoot } from './build.ts';
 import { readCommandLine, refuse, runScript, type ScriptOutput } from './cli-options.ts';
+import { projectRoot } from './project-root.ts';
 import {
   BROWSER_PREFLIGHT,
   MISSING_TOKEN,
