@@ -7,7 +7,7 @@ import { readAccessSettings } from '../../handler/access-settings.ts';
 import {
   accessSettingsProblem,
   operatingSettingsProblem,
-} from '../../infra/access-settings-check.js';
+} from '../../infra/deploy-settings-check.js';
 import { projectRoot, readSamTemplate, readServerlessYml } from '../infra/templates.ts';
 import { environmentWithoutPolicy } from '../support/local-server.ts';
 

@@ -4,7 +4,7 @@ export function accessSettingsProblem(environment: Record<string, unknown>): str
 
 export function operatingSettingsProblem(custom: Record<string, unknown>): string | undefined;
 
-export default class AccessSettingsCheck {
+export default class DeploySettingsCheck {
   constructor(serverless: unknown);
   hooks: Record<string, () => void>;
 }

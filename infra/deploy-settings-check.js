@@ -1,8 +1,9 @@
-// An osls plugin (serverless.yml `plugins`): refuses unusable settings before `serverless
-// package` or `deploy` writes anything, and before `offline start` (npm start) or `invoke
-// local` (npm run invoke) runs the function. The access-policy rules and messages are
-// handler/access-rules.json, which the function itself applies at start-up; the operating
-// settings that need each other are the SAM template's Rules.
+// An osls plugin (serverless.yml `plugins`): refuses unusable deploy-time settings, the
+// access policy's and the operating ones, before `serverless package` or `deploy` writes
+// anything, and before `offline start` (npm start) or `invoke local` (npm run invoke) runs
+// the function. The access-policy rules and messages are handler/access-rules.json, which
+// the function itself applies at start-up; the operating settings that need each other are
+// the SAM template's Rules.
 import { readFileSync } from 'node:fs';
 
 const rules = JSON.parse(
@@ -50,7 +51,7 @@ export function operatingSettingsProblem(custom) {
   return undefined;
 }
 
-export default class AccessSettingsCheck {
+export default class DeploySettingsCheck {
   constructor(serverless) {
     const check = () => {
       const problem =
