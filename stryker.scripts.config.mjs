@@ -4,7 +4,10 @@ import handler from './stryker.config.mjs';
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   ...handler,
-  mutate: ['scripts/**/*.ts'],
+  // scripts/servers/ holds the loopback servers that npm run load, npm run bench and the tests
+  // share: harness, exercised by every integration test, kept out of the score as it was
+  // when it lived under test/.
+  mutate: ['scripts/**/*.ts', '!scripts/servers/**'],
   // Forks, not threads: autocannon (npm run load) only returns its results on a main thread.
   vitest: { configFile: 'vitest.mutation.scripts.config.ts', pool: 'forks' },
   htmlReporter: { fileName: 'reports/mutation/scripts.html' },

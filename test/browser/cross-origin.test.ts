@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalServer, startLocalServer } from '../support/local-server.ts';
+import { type LocalServer, startLocalServer } from '../../scripts/servers/local-server.ts';
 
 // A web admin page on another origin, as synapse-admin and Element Admin are: the browser
 // itself enforces CORS, so what passes here passes for them.

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalServer, startLocalServer } from '../../scripts/servers/local-server.ts';
 import { VERSION_PATH } from '../../scripts/synapse-reference.ts';
 import { type BlackboxExporter, metric, startBlackboxExporter } from '../support/blackbox.ts';
 import { type DifferingServer, startDifferingServer } from '../support/differing-server.ts';
-import { type LocalServer, startLocalServer } from '../support/local-server.ts';
 import { synadmVersion } from '../support/synadm.ts';
 
 // The real clients, installed from Debian's packages, against `npm start` in open mode.

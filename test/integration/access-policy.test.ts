@@ -3,7 +3,6 @@ import { inspect } from 'node:util';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { POLICY_RETRY_SECONDS } from '../../handler/access-settings.ts';
-import { loadEvent } from '../fixtures.ts';
 import {
   DENIED,
   NOT_FOUND,
@@ -13,7 +12,8 @@ import {
   ssmEnvironment,
   startSsmEndpoint,
   THROTTLED,
-} from '../support/ssm-endpoint.ts';
+} from '../../scripts/servers/ssm-endpoint.ts';
+import { loadEvent } from '../fixtures.ts';
 
 type Handler = (event: unknown) => Promise<unknown>;
 type Result = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string>; body: string };

@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VERSION_PATH } from '../../scripts/synapse-reference.ts';
-import { expectExactHeaders } from '../support/exact-headers.ts';
 import {
   type LocalServer,
   send,
   startLocalServer,
   startOfflineService,
-} from '../support/local-server.ts';
+} from '../../scripts/servers/local-server.ts';
+import { VERSION_PATH } from '../../scripts/synapse-reference.ts';
+import { expectExactHeaders } from '../support/exact-headers.ts';
 
 // What API Gateway's HTTP API answers when the function fails, at init or in the handler.
 const GATEWAY_500 = '{"message":"Internal Server Error"}';

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalServer, send, startLocalServer } from '../../scripts/servers/local-server.ts';
 import {
   BROWSER_PREFLIGHT,
   MISSING_TOKEN,
@@ -8,7 +9,6 @@ import {
   VERSION_PATH as VERSION,
 } from '../../scripts/synapse-reference.ts';
 import { expectExactHeaders } from '../support/exact-headers.ts';
-import { type LocalServer, send, startLocalServer } from '../support/local-server.ts';
 import { EMULATOR_CREDENTIALS, type Moto, startMoto } from '../support/moto.ts';
 import { synadmVersion } from '../support/synadm.ts';
 

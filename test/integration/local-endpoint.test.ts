@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalServer, send, startLocalServer } from '../../scripts/servers/local-server.ts';
 import {
   BROWSER_PREFLIGHT,
   synapseHealthHeaders,
@@ -8,7 +9,6 @@ import {
   VERSION_PATH as VERSION,
 } from '../../scripts/synapse-reference.ts';
 import { expectExactHeaders } from '../support/exact-headers.ts';
-import { type LocalServer, send, startLocalServer } from '../support/local-server.ts';
 
 let server: LocalServer;
 let serverVersion: string;

@@ -6,9 +6,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REFRESH_FAILING } from '../../handler/access/policy-cache.ts';
 import { POLICY_RETRY_SECONDS } from '../../handler/access-settings.ts';
 import { build } from '../../scripts/build.ts';
-import { exportProject, freshDir } from '../build/workspace.ts';
-import { loadEvent } from '../fixtures.ts';
-import { type BundleProcess, startBundle } from '../support/bundle-process.ts';
 import {
   DENIED,
   NOT_FOUND,
@@ -17,7 +14,10 @@ import {
   ssmEnvironment,
   startSsmEndpoint,
   THROTTLED,
-} from '../support/ssm-endpoint.ts';
+} from '../../scripts/servers/ssm-endpoint.ts';
+import { exportProject, freshDir } from '../build/workspace.ts';
+import { loadEvent } from '../fixtures.ts';
+import { type BundleProcess, startBundle } from '../support/bundle-process.ts';
 
 // Locked mode as an attacker meets it: the bundle `npm run build` writes, in a process of
 // its own as Lambda holds an instance, reading its policy over HTTP from a loopback SSM.

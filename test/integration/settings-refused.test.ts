@@ -8,8 +8,8 @@ import {
   accessSettingsProblem,
   operatingSettingsProblem,
 } from '../../infra/deploy-settings-check.js';
+import { environmentWithoutPolicy } from '../../scripts/servers/local-server.ts';
 import { projectRoot, readSamTemplate, readServerlessYml } from '../infra/templates.ts';
-import { environmentWithoutPolicy } from '../support/local-server.ts';
 
 interface Run {
   code: number;

@@ -15,12 +15,21 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../bench/tls.ts';
+import {
+  freePort,
+  type LocalServer,
+  send,
+  startLocalServer,
+} from '../../scripts/servers/local-server.ts';
+import {
+  type SsmEndpoint,
+  ssmEnvironment,
+  startSsmEndpoint,
+} from '../../scripts/servers/ssm-endpoint.ts';
 import { main, smoke } from '../../scripts/smoke.ts';
 import { MISSING_TOKEN, UNKNOWN_TOKEN } from '../../scripts/synapse-reference.ts';
 import { type DifferingServer, startDifferingServer } from '../support/differing-server.ts';
-import { freePort, type LocalServer, send, startLocalServer } from '../support/local-server.ts';
 import { runMain } from '../support/run-main.ts';
-import { type SsmEndpoint, ssmEnvironment, startSsmEndpoint } from '../support/ssm-endpoint.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const VERSION = '/_synapse/admin/v1/server_version';

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../scripts/project-root.ts';
 
@@ -31,5 +33,47 @@ describe('tools that only read', () => {
   it('while the build does (control)', () => {
     const files = modulesLoaded('scripts/build.ts');
     expect(files.some((url) => url.includes('/node_modules/esbuild/'))).toBe(true);
+  });
+});
+
+/** The module specifiers each file under `folder` imports, by file. */
+function importsUnder(folder: string): [string, string[]][] {
+  const files = readdirSync(join(projectRoot, folder), { recursive: true, encoding: 'utf8' })
+    .filter((file) => /\.(ts|mjs|js)$/.test(file) && !file.includes('node_modules'))
+    .map((file) => join(folder, file));
+  return files.map((file) => {
+    const source = readFileSync(join(projectRoot, file), 'utf8');
+    const specifiers = [...source.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map(
+      (match) => match[1] ?? '',
+    );
+    return [file, specifiers.map((specifier) => join(dirname(file), specifier))];
+  });
+}
+
+// Tests → tools → product: nothing points back.
+describe('arrows that run one way', () => {
+  it.each(['scripts', 'bench'])('nothing under %s/ imports from test/', (folder) => {
+    const found = importsUnder(folder).filter(([, targets]) =>
+      targets.some((target) => target.startsWith('test/')),
+    );
+    expect(found).toEqual([]);
+    // The check sees imports at all (control): the tools do import the product.
+    expect(
+      importsUnder(folder).some(([, targets]) => targets.some((t) => t.startsWith(folder))),
+    ).toBe(true);
+  });
+
+  it('nothing under handler/ imports tools or tests, and handler/access/ not the adapter', () => {
+    const handler = importsUnder('handler');
+    const outside = handler.filter(([, targets]) =>
+      targets.some((target) => /^(scripts|bench|test)\//.test(target)),
+    );
+    expect(outside).toEqual([]);
+    const policy = handler.filter(([file]) => file.startsWith('handler/access/'));
+    expect(policy.length).toBeGreaterThan(3);
+    const adapter = policy.filter(([, targets]) =>
+      targets.some((target) => /^handler\/(front-doors|responder)\.ts$/.test(target)),
+    );
+    expect(adapter).toEqual([]);
   });
 });

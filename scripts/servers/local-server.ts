@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-
-const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+import { join } from 'node:path';
+import { projectRoot } from '../project-root.ts';
 
 /** A port the kernel just handed out on loopback, free for the next listener. */
 export function freePort(): Promise<number> {
@@ -60,7 +59,7 @@ export async function startLocalServer(
 /** Runs the project's serverless-offline on another service's folder (test fixtures). */
 export async function startOfflineService(cwd: string, timeoutMs = 90_000): Promise<LocalServer> {
   const httpPort = await freePort();
-  const cli = `${projectRoot}node_modules/.bin/serverless`;
+  const cli = join(projectRoot, 'node_modules/.bin/serverless');
   return serve(cli, ['offline', 'start', '--httpPort', String(httpPort)], {
     cwd,
     env: environmentWithoutPolicy(),
