@@ -4,15 +4,25 @@
 // the function. The access-policy rules and messages are handler/access-rules.json, which
 // the function itself applies at start-up; the operating settings that need each other are
 // the SAM template's Rules.
+// Plain JavaScript, so that osls loads it on any Node it runs on; type-checked through the
+// JSDoc below (tsconfig.json's checkJs).
 import { readFileSync } from 'node:fs';
 
+/** @typedef {Record<string, unknown>} Settings */
+
+/** @type {typeof import('../handler/access-rules.json')} */
 const rules = JSON.parse(
   readFileSync(new URL('../handler/access-rules.json', import.meta.url), 'utf8'),
 );
 const PARAMETER_PATH = new RegExp(`^${rules.parameterPath}$`);
 const WHOLE_NUMBER = /^\d+$/;
 
-/** False for a number of seconds outside [min, max]; unset or empty is the default. */
+/**
+ * False for a number of seconds outside [min, max]; unset or empty is the default.
+ * @param {unknown} value
+ * @param {number} min
+ * @param {number} max
+ */
 function secondsUsable(value, min, max) {
   const text = String(value ?? '').trim();
   if (text === '') return true;
@@ -20,7 +30,11 @@ function secondsUsable(value, min, max) {
   return WHOLE_NUMBER.test(text) && seconds >= min && seconds <= max;
 }
 
-/** The problem with the settings the function would get, or undefined when usable. */
+/**
+ * The problem with the settings the function would get, or undefined when usable.
+ * @param {Settings} environment
+ * @returns {string | undefined}
+ */
 export function accessSettingsProblem(environment) {
   // Not trimmed: the IAM grant names the parameter as given, padding and all, so a padded
   // name is refused here as SAM's AllowedPattern refuses it.
@@ -39,8 +53,13 @@ export function accessSettingsProblem(environment) {
   return undefined;
 }
 
-/** The SAM template's Rules, which osls cannot express: settings that need each other. */
+/**
+ * The SAM template's Rules, which osls cannot express: settings that need each other.
+ * @param {Settings} custom
+ * @returns {string | undefined}
+ */
 export function operatingSettingsProblem(custom) {
+  /** @param {string} name */
   const given = (name) => String(custom[name] ?? '').trim() !== '';
   if (given('domainName') && !given('certificateArn')) {
     return 'certificateArn (--param certificateArn) is required with domainName';
@@ -51,7 +70,14 @@ export function operatingSettingsProblem(custom) {
   return undefined;
 }
 
+/**
+ * @typedef {object} Serverless what of osls's `serverless` object the check reads
+ * @property {{ provider: { environment?: Settings }, custom?: Settings }} service
+ * @property {{ Error: new (message: string, code: string) => Error }} classes
+ */
+
 export default class DeploySettingsCheck {
+  /** @param {Serverless} serverless */
   constructor(serverless) {
     const check = () => {
       const problem =
