@@ -1,15 +1,25 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalServer, startLocalServer } from '../../scripts/servers/local-server.ts';
+import {
+  type SsmEndpoint,
+  ssmEnvironment,
+  startSsmEndpoint,
+} from '../../scripts/servers/ssm-endpoint.ts';
 
 // A web admin page on another origin, as synapse-admin and Element Admin are: the browser
 // itself enforces CORS, so what passes here passes for them.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const VERSION = '/_synapse/admin/v1/server_version';
 
+const TOKEN = 'svt_browser-token-0123456789-abcdefghijklmnopqrstu';
+
 let api: LocalServer;
+let locked: LocalServer;
+let ssm: SsmEndpoint;
 let pages: Server;
 let pageOrigin: string;
 let browser: Browser;
@@ -17,6 +27,11 @@ let page: Page;
 
 beforeAll(async () => {
   api = await startLocalServer();
+  ssm = await startSsmEndpoint({
+    kind: 'value',
+    value: JSON.stringify({ tokens_sha256: [createHash('sha256').update(TOKEN).digest('hex')] }),
+  });
+  locked = await startLocalServer(ssmEnvironment(ssm, '/synapse-version/access-policy', 300));
   // The admin page's own origin: a plain server that sends no CORS headers at all.
   pages = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
@@ -43,6 +58,8 @@ afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => pages?.close(resolve));
   await api?.stop();
+  await locked?.stop();
+  await ssm?.close();
 });
 
 /** Runs `fetch` in the page, as the admin page's own script would. */
@@ -86,5 +103,29 @@ describe('a page on another origin, in Chromium', () => {
     const other = await fetchInPage(`http://127.0.0.1:${new URL(pageOrigin).port}/`, {});
     expect(other.ok).toBe(false);
     expect(other.error).toMatch(/Failed to fetch/);
+  });
+});
+
+describe('a page on another origin, against a locked endpoint', () => {
+  it('reads Server: Synapse and nothing more from the 401 it gets without a token', async () => {
+    const open = await fetchInPage(`${api.baseUrl}${VERSION}`, {});
+    const version = JSON.parse(open.body ?? '{}').server_version as string;
+    expect(version).toBeTruthy();
+    const refused: Record<string, string>[] = [{}, { authorization: 'Bearer svt_not-listed' }];
+    for (const headers of refused) {
+      const result = await fetchInPage(`${locked.baseUrl}${VERSION}`, headers);
+      expect(result.ok).toBe(true);
+      expect(result.status).toBe(401);
+      expect(result.server).toBe('Synapse');
+      expect(result.body).not.toContain(version.split(' ')[0]);
+    }
+  });
+
+  it('reads the version with the listed token, after a preflight, as Element Admin would', async () => {
+    const result = await fetchInPage(`${locked.baseUrl}${VERSION}`, {
+      authorization: `Bearer ${TOKEN}`,
+    });
+    expect(result.status).toBe(200);
+    expect(result.server).toMatch(/^Synapse\/\d+\.\d+\.\d+/);
   });
 });
