@@ -9,7 +9,7 @@ import {
   operatingSettingsProblem,
 } from '../../infra/deploy-settings-check.js';
 import { environmentWithoutPolicy } from '../../scripts/servers/local-server.ts';
-import { projectRoot, readSamTemplate, readServerlessYml } from '../infra/templates.ts';
+import { projectRoot, readSamTemplate, readServerlessYml } from './templates.ts';
 
 interface Run {
   code: number;

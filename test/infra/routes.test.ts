@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createResponder } from '../../handler/responder.ts';
 import { ROUTES } from '../../handler/routes.ts';
-import { readSamTemplate, readServerlessYml } from '../infra/templates.ts';
+import { readSamTemplate, readServerlessYml } from './templates.ts';
 
 // The handler's own route table is what both infra files route to it, beside a catch-all.
 describe('ROUTES', () => {
