@@ -38,7 +38,7 @@ describe('infra/template.yaml', () => {
   });
 
   it('passes the settings to the function only when set', () => {
-    const variables = sam.Resources.VersionFunction.Properties.Environment.Variables;
+    const variables = sam.Resources.VersionLambdaFunction.Properties.Environment.Variables;
     expect(variables).toEqual({
       ACCESS_POLICY_PARAMETER: {
         'Fn::If': ['HasAccessPolicy', { Ref: 'AccessPolicyParameter' }, { Ref: 'AWS::NoValue' }],
@@ -59,17 +59,17 @@ describe('infra/template.yaml', () => {
   it('grants exactly GetParameter on that parameter and Decrypt through SSM, only when set', () => {
     const grant = sam.Resources.AccessPolicyReadPolicy;
     expect(grant.Condition).toBe('HasAccessPolicy');
-    expect(grant.Properties.Roles).toEqual([{ Ref: 'FunctionRole' }]);
+    expect(grant.Properties.Roles).toEqual([{ Ref: 'IamRoleLambdaExecution' }]);
     expectExactGrant(grant.Properties.PolicyDocument.Statement, { 'Fn::Sub': STACK_PARAMETER_ARN });
     // The function's own policies grant nothing else.
-    expect(sam.Resources.VersionFunction.Properties).not.toHaveProperty('Policies');
+    expect(sam.Resources.VersionLambdaFunction.Properties).not.toHaveProperty('Policies');
   });
 
   it('gives the function a role of its own that writes its own log group and nothing else', () => {
-    expect(sam.Resources.VersionFunction.Properties.Role).toEqual({
-      'Fn::GetAtt': 'FunctionRole.Arn',
+    expect(sam.Resources.VersionLambdaFunction.Properties.Role).toEqual({
+      'Fn::GetAtt': 'IamRoleLambdaExecution.Arn',
     });
-    const role = sam.Resources.FunctionRole.Properties;
+    const role = sam.Resources.IamRoleLambdaExecution.Properties;
     // No managed policy: AWSLambdaBasicExecutionRole would reach every log group.
     expect(role).not.toHaveProperty('ManagedPolicyArns');
     expect(role.Policies).toEqual([
@@ -81,7 +81,7 @@ describe('infra/template.yaml', () => {
             {
               Effect: 'Allow',
               Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              Resource: { 'Fn::GetAtt': 'FunctionLogGroup.Arn' },
+              Resource: { 'Fn::GetAtt': 'VersionLogGroup.Arn' },
             },
           ],
         },

@@ -3,6 +3,7 @@ import { REFRESH_FAILING } from '../../handler/access/policy-cache.ts';
 import * as entry from '../../handler/index.ts';
 import { ROUTES } from '../../handler/routes.ts';
 import { build } from '../../scripts/build.ts';
+import { sharedFragments } from '../../scripts/sam-template.ts';
 import {
   deployedResources,
   holds,
@@ -12,10 +13,12 @@ import {
   samTransform,
 } from './cloudformation.ts';
 import { asParams, MODES } from './settings.ts';
-import type { Template } from './templates.ts';
+import { readSamTemplate, readServerlessYml, readShared, type Template } from './templates.ts';
 
 // serverless.yml and infra/template.yaml compared as the CloudFormation they become:
-// `osls package` on one side, AWS's SAM transform on the other.
+// `osls package` on one side, AWS's SAM transform on the other. The pieces they share come
+// from infra/shared/ on both sides; what each framework generates on its own (the function,
+// its role and logs, the API and its stage) and the stack parameters are compared here.
 const PARAMETER = '/synapse-version/access-policy';
 
 interface Deployment {
@@ -126,56 +129,117 @@ function allowedActions(d: Deployment): string[] {
   return statements.flatMap((s) => [s.Action].flat() as string[]).sort();
 }
 
-// The logical ids each tool gives the same things.
-const SAME_THING: Record<string, string> = {
-  VersionLambdaFunction: 'FUNCTION',
-  VersionFunction: 'FUNCTION',
-  HttpApi: 'API',
-  HttpApiStage: 'STAGE',
-  HttpApiApiGatewayDefaultStage: 'STAGE',
-  HttpApiLogGroup: 'ACCESS_LOG',
-  AccessLogGroup: 'ACCESS_LOG',
-  VersionLogGroup: 'FUNCTION_LOG',
-  FunctionLogGroup: 'FUNCTION_LOG',
+// What osls changes in the shared pieces, and nothing else: each parameter's default (the
+// setting it was given) and the name of the stage the root mapping waits for.
+const OSLS_OWN: Record<string, (entry: Template) => Template> = {
+  Parameters: ({ Default: _default, ...rest }) => rest,
+  Resources: ({ DependsOn, ...rest }) =>
+    DependsOn === undefined ? rest : { ...rest, DependsOn: [DependsOn].flat().map(stage) },
 };
+/** `!GetAtt A.B` as osls writes it, ['A', 'B'], wherever it is. */
+const getAttAsList = (node: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(node ?? null).replace(
+      /"Fn::GetAtt":"([A-Za-z0-9]+)\.([A-Za-z0-9.]+)"/g,
+      '"Fn::GetAtt":["$1","$2"]',
+    ),
+  );
+/** The $default stage, by whichever name the framework gave it. */
+const stage = (id: string): string =>
+  id === 'HttpApiStage' || id === 'HttpApiApiGatewayDefaultStage' ? 'the $default stage' : id;
 
-/** Logical ids replaced by what they stand for, so that both tools' resources compare. */
-function normalise(d: Deployment, node: unknown): unknown {
-  const text = JSON.stringify(node ?? null).replace(
-    /"(Ref|DependsOn)":"([A-Za-z]+)"|\$\{([A-Za-z]+)\}/g,
-    (whole, key, id, subId) => {
-      if (id && id in SAME_THING) return `"${key}":"${SAME_THING[id]}"`;
-      if (subId && subId in SAME_THING) return `\${${SAME_THING[subId]}}`;
-      return whole;
+describe('the pieces both deployments share (infra/shared/)', () => {
+  it('are each in serverless.yml, once', () => {
+    const resources = readServerlessYml().resources as unknown[];
+    const files = resources.filter((r): r is string => typeof r === 'string');
+    expect(files.sort()).toEqual(
+      sharedFragments().map((name) => `\${file(./infra/shared/${name})}`),
+    );
+  });
+
+  it.each(Object.keys(MODES))(
+    '%s: are in what osls packages and in infra/template.yaml as written, osls changing only its own names and the defaults',
+    (mode) => {
+      const sls = (packaged[mode] as Packaged).template;
+      const sam = readSamTemplate();
+      let entries = 0;
+      for (const name of sharedFragments()) {
+        for (const [section, fragmentEntries] of Object.entries(readShared(name))) {
+          const own = OSLS_OWN[section] ?? ((entry: Template) => entry);
+          for (const [id, entry] of Object.entries(fragmentEntries as Template)) {
+            entries += 1;
+            expect(sam[section][id], `${name}: ${section}.${id}`).toEqual(entry);
+            expect(own(sls[section][id]), `${name}: ${section}.${id}`).toEqual(
+              getAttAsList(own(entry)),
+            );
+          }
+        }
+      }
+      expect(entries).toBeGreaterThan(20);
     },
   );
-  void d;
-  return JSON.parse(text);
-}
 
-const OPERATING_TYPES = new Set([
-  'AWS::ApiGatewayV2::DomainName',
-  'AWS::ApiGatewayV2::ApiMapping',
-  'AWS::Route53::RecordSet',
-  'AWS::CloudWatch::Alarm',
-  'AWS::Logs::MetricFilter',
-]);
+  it('name what each framework generates by the same logical ids', () => {
+    const sls = (packaged['every setting'] as Packaged).template;
+    const sam = transformed['every setting'] as Template;
+    for (const id of ['VersionLambdaFunction', 'IamRoleLambdaExecution', 'HttpApi']) {
+      expect(sls.Resources[id]?.Type, id).toBe(sam.Resources[id]?.Type);
+    }
+    for (const id of ['VersionLogGroup', 'HttpApiLogGroup']) {
+      expect(sls.Resources[id]?.Type, id).toBe('AWS::Logs::LogGroup');
+      expect(sam.Resources[id]?.Type, id).toBe('AWS::Logs::LogGroup');
+    }
+    // The access log group is the stage's, the function log group the function's: osls
+    // names the group Lambda writes to by default; SAM points the function at it.
+    for (const t of [sls, sam]) {
+      const [stage] = Object.values(t.Resources as Record<string, Template>).filter(
+        (r) => r.Type === 'AWS::ApiGatewayV2::Stage',
+      );
+      expect(stage?.Properties.AccessLogSettings.DestinationArn).toEqual({
+        'Fn::GetAtt': ['HttpApiLogGroup', 'Arn'],
+      });
+    }
+    expect(sls.Resources.VersionLogGroup.Properties.LogGroupName).toBe(
+      `/aws/lambda/${sls.Resources.VersionLambdaFunction.Properties.FunctionName}`,
+    );
+    expect(sam.Resources.VersionLambdaFunction.Properties.LoggingConfig.LogGroup).toEqual({
+      Ref: 'VersionLogGroup',
+    });
+  });
 
-/** The operating resources that exist, resolved and normalised, in a stable order. */
-function operating(d: Deployment): Template[] {
-  return Object.entries(deployedResources(d.template, d.values))
-    .filter(([, r]) => OPERATING_TYPES.has(r.Type))
-    .map(([id, r]) => {
-      const { Condition: _condition, DependsOn, ...rest } = r;
-      return normalise(d, {
-        id,
-        ...rest,
-        DependsOn: DependsOn === undefined ? undefined : (SAME_THING[DependsOn] ?? DependsOn),
-        Properties: resolve(d, r.Properties),
-      }) as Template;
-    })
-    .sort((a, b) => String(a.id).localeCompare(String(b.id)));
-}
+  it('watch the function log line the policy cache writes when a refresh fails', () => {
+    const filter = readShared('alarms.yml').Resources.PolicyRefreshFailingMetric;
+    expect(filter.Properties.FilterPattern).toBe(`"${REFRESH_FAILING}"`);
+    expect(filter.Properties.LogGroupName).toEqual({ Ref: 'VersionLogGroup' });
+  });
+});
+
+describe('the stack parameters', () => {
+  it('are the same in both, with the same constraints, but for the TTL settings osls passes as the environment', () => {
+    const sls = (packaged.open as Packaged).template.Parameters as Template;
+    const sam = (transformed.open as Template).Parameters as Template;
+    expect(
+      Object.keys(sam)
+        .filter((name) => !(name in sls))
+        .sort(),
+    ).toEqual(['AccessPolicyMaxStaleSeconds', 'AccessPolicyTtlSeconds']);
+    expect(Object.keys(sls).filter((name) => !(name in sam))).toEqual([]);
+    for (const [name, parameter] of Object.entries(sls)) {
+      const { Default: slsDefault, ...slsConstraints } = parameter as Template;
+      const { Default: samDefault, ...samConstraints } = sam[name] as Template;
+      expect(slsConstraints, name).toEqual(samConstraints);
+      // The same default when nothing is given, whether osls writes it as text or a number.
+      expect(String(slsDefault), name).toBe(String(samDefault));
+    }
+  });
+
+  it.each(Object.keys(MODES))('%s: take their defaults from the settings osls is given', (mode) => {
+    const sls = (packaged[mode] as Packaged).template.Parameters as Template;
+    for (const [name, value] of Object.entries(MODES[mode] as Record<string, string>)) {
+      if (name in sls) expect(String(sls[name].Default), name).toBe(value);
+    }
+  });
+});
 
 describe.each(Object.keys(MODES))('%s: osls package and the SAM transform agree', (mode) => {
   const pair = (): [Deployment, Deployment] => deployments()[mode] as [Deployment, Deployment];
@@ -243,55 +307,6 @@ describe.each(Object.keys(MODES))('%s: osls package and the SAM transform agree'
       expect(d.route.DetailedMetricsEnabled ?? false).toBe(false);
       expect(d.reserved).toEqual(full ? '5' : undefined);
     }
-  });
-
-  it('on the operating resources: domain, root mapping, records and alarms, only when given', () => {
-    const [sls, sam] = pair().map(operating);
-    expect(sls).toEqual(sam);
-    const types = (sls as Template[]).map((r) => r.Type).sort();
-    expect(types).toEqual(
-      mode === 'every setting'
-        ? [
-            'AWS::ApiGatewayV2::ApiMapping',
-            'AWS::ApiGatewayV2::DomainName',
-            'AWS::CloudWatch::Alarm',
-            'AWS::CloudWatch::Alarm',
-            'AWS::CloudWatch::Alarm',
-            'AWS::CloudWatch::Alarm',
-            'AWS::CloudWatch::Alarm',
-            'AWS::Logs::MetricFilter',
-            'AWS::Logs::MetricFilter',
-            'AWS::Route53::RecordSet',
-            'AWS::Route53::RecordSet',
-          ]
-        : [],
-    );
-  });
-
-  it('on the "policy refresh failing" alarm: the function log line the policy cache writes', () => {
-    for (const d of pair()) {
-      const filters = operating(d).filter((r) => r.Type === 'AWS::Logs::MetricFilter');
-      const refresh = filters.filter(
-        (r) => r.Properties.MetricTransformations[0].MetricName === 'PolicyRefreshFailing',
-      );
-      expect(refresh).toHaveLength(mode === 'every setting' ? 1 : 0);
-      for (const filter of refresh) {
-        expect(filter.Properties.FilterPattern).toBe(`"${REFRESH_FAILING}"`);
-        expect(filter.Properties.LogGroupName).toEqual({ Ref: 'FUNCTION_LOG' });
-      }
-    }
-  });
-
-  it('on the URL to type into synapse-admin', () => {
-    const [sls, sam] = pair().map((d) =>
-      normalise(d, resolve(d, d.template.Outputs.AdminBaseUrl.Value)),
-    );
-    expect(sls).toEqual(sam);
-    expect(sls).toEqual(
-      mode === 'every setting'
-        ? { 'Fn::Sub': 'https://matrix-admin.example.org' }
-        : { 'Fn::Sub': 'https://${API}.execute-api.${AWS::Region}.${AWS::URLSuffix}' },
-    );
   });
 
   it("on the routes: the handler's own, any method, and $default, all payload 2.0", () => {

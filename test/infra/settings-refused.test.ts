@@ -9,7 +9,7 @@ import {
   operatingSettingsProblem,
 } from '../../infra/deploy-settings-check.js';
 import { environmentWithoutPolicy } from '../../scripts/servers/local-server.ts';
-import { projectRoot, readSamTemplate, readServerlessYml } from './templates.ts';
+import { projectRoot, readSamTemplate, readShared } from './templates.ts';
 
 interface Run {
   code: number;
@@ -246,8 +246,8 @@ describe('one rule for the function, the osls check and the SAM template', () =>
     expect(sam.AccessPolicyMaxStaleSeconds.Default).toBe(rules.maxStaleDefaultSeconds);
   });
 
-  it('serverless.yml states the same constraints on the stack parameter, so a deploy refuses what the check would', () => {
-    const sls = readServerlessYml().resources.Parameters.AccessPolicyParameter;
+  it("serverless.yml's stack parameter (infra/shared/settings.yml, which test/infra/agreement finds in what osls packages) states the same constraints, so a deploy refuses what the check would", () => {
+    const sls = readShared('settings.yml').Parameters.AccessPolicyParameter;
     const { AllowedPattern, MaxLength, ConstraintDescription } = sam.AccessPolicyParameter;
     expect({
       AllowedPattern: sls.AllowedPattern,

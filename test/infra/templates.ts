@@ -41,3 +41,9 @@ export const readSamTemplate = (): Template =>
   parse(readFileSync(`${projectRoot}infra/template.yaml`, 'utf8'), {
     customTags: CLOUDFORMATION_TAGS,
   }) as Template;
+
+/** A fragment both deployments take, infra/shared/`name`. */
+export const readShared = (name: string): Template =>
+  parse(readFileSync(`${projectRoot}infra/shared/${name}`, 'utf8'), {
+    customTags: CLOUDFORMATION_TAGS,
+  }) as Template;

@@ -62,4 +62,12 @@ describe('readAccessSettings', () => {
       );
     },
   );
+
+  it("takes a name of SSM's longest, 1011 characters, and refuses one more", () => {
+    const longest = `/${'x'.repeat(1010)}`;
+    expect(readAccessSettings({ ACCESS_POLICY_PARAMETER: longest })?.parameterName).toBe(longest);
+    expect(() => readAccessSettings({ ACCESS_POLICY_PARAMETER: `${longest}x` })).toThrow(
+      /^ACCESS_POLICY_PARAMETER must be an SSM parameter path/,
+    );
+  });
 });
