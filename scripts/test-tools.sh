@@ -37,3 +37,11 @@ if [ -n "$missing_pip" ]; then
     exit 1
   fi
 fi
+
+# bench/references/ is type-checked with the rest of the code, against its own packages
+# (bench/package.json: the alternatives the benchmark measures, not the product's
+# dependencies), installed here when missing as `npm run bench` installs them.
+if [ ! -d bench/node_modules ]; then
+  echo "installing the benchmark's reference packages (bench/package.json)"
+  npm ci --prefix bench --no-audit --no-fund --loglevel=error
+fi
