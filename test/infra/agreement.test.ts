@@ -182,8 +182,13 @@ describe('the pieces both deployments share (infra/shared/)', () => {
   it('name what each framework generates by the same logical ids', () => {
     const sls = (packaged['every setting'] as Packaged).template;
     const sam = transformed['every setting'] as Template;
-    for (const id of ['VersionLambdaFunction', 'IamRoleLambdaExecution', 'HttpApi']) {
-      expect(sls.Resources[id]?.Type, id).toBe(sam.Resources[id]?.Type);
+    for (const [id, type] of Object.entries({
+      VersionLambdaFunction: 'AWS::Lambda::Function',
+      IamRoleLambdaExecution: 'AWS::IAM::Role',
+      HttpApi: 'AWS::ApiGatewayV2::Api',
+    })) {
+      expect(sls.Resources[id]?.Type, id).toBe(type);
+      expect(sam.Resources[id]?.Type, id).toBe(type);
     }
     for (const id of ['VersionLogGroup', 'HttpApiLogGroup']) {
       expect(sls.Resources[id]?.Type, id).toBe('AWS::Logs::LogGroup');
