@@ -3,14 +3,31 @@
 // deployments share; serverless.yml reads the same files with ${file(...)}). SAM reads one
 // file and has no include of local files, so the file is generated and checked in; a test
 // fails when it is not what this script writes.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isScalar, type Pair, parseDocument, type Scalar, YAMLMap } from 'yaml';
+import { isMap, type Pair, parseDocument, type Scalar, YAMLMap } from 'yaml';
 import { readOptions, runScript, type ScriptOutput } from './cli-options.ts';
 import { projectRoot } from './project-root.ts';
 
 /** The template sections a fragment may add to, in the order the template holds them. */
 export const SECTIONS = ['Parameters', 'Rules', 'Conditions', 'Resources', 'Outputs'];
+
+/** Every top-level key of a template, in the order the generated one holds them. */
+const TOP = [
+  'AWSTemplateFormatVersion',
+  'Transform',
+  'Description',
+  'Metadata',
+  'Parameters',
+  'Rules',
+  'Mappings',
+  'Conditions',
+  'Resources',
+  'Outputs',
+];
+
+/** A source file that cannot make a template: the file and what is wrong with it. */
+export class SourceError extends Error {}
 
 export const TEMPLATE = 'infra/template.yaml';
 const SOURCE = 'infra/sam.yml';
@@ -30,94 +47,101 @@ export const sharedFragments = (root: string = projectRoot): string[] =>
     .filter((name) => name.endsWith('.yml'))
     .sort();
 
+// Template sections and their entries, keyed by name: CloudFormation's keys are scalars.
+type Section = YAMLMap<Scalar, unknown>;
+type Entry = Pair<Scalar, unknown>;
+
 /** A YAML file as a document, or an error naming the file and the first problem. */
 function readYaml(root: string, path: string) {
   const document = parseDocument(readFileSync(join(root, path), 'utf8'));
   const [problem] = document.errors;
-  if (problem !== undefined) throw new Error(`${path}: ${problem.message}`);
+  if (problem !== undefined) throw new SourceError(`${path}: ${problem.message}`);
   const sections: unknown = document.contents;
-  if (!isMap(sections)) throw new Error(`${path}: not a map of template sections`);
-  return { document, sections: sections as YAMLMap };
+  if (!isMap(sections)) throw new SourceError(`${path}: not a map of template sections`);
+  return { document, sections: sections as YAMLMap<Scalar, unknown> };
 }
 
-const keyOf = (pair: Pair<unknown, unknown>): string =>
-  String(isScalar(pair.key) ? pair.key.value : pair.key);
+const keyOf = (entry: Pair<Scalar, unknown>): string => String(entry.key.value);
 
 /**
- * The key of a map's first entry, given the comment the parser keeps on the map itself (the
- * lines between the section's name and its first entry), so that it moves with the entry.
+ * The key of a section's first entry, given the comment the parser keeps on the section
+ * itself (the lines between the section's name and its first entry), so that it moves with
+ * the entry.
  */
-function commentFirst(map: YAMLMap): Scalar | undefined {
-  const [first] = map.items;
-  if (first === undefined || !isScalar(first.key)) return undefined;
-  if (map.commentBefore) {
-    first.key.commentBefore = [map.commentBefore, first.key.commentBefore]
-      .filter(Boolean)
-      .join('\n');
-    map.commentBefore = undefined;
+function firstKey(section: Section): Scalar | undefined {
+  const key = section.items[0]?.key;
+  if (key !== undefined && section.commentBefore) {
+    key.commentBefore = [section.commentBefore, key.commentBefore].filter(Boolean).join('\n');
+    section.commentBefore = undefined;
   }
-  return first.key;
+  return key;
 }
 
 /** The SAM template's text: each section holds the shared entries, then SAM's own. */
 export function samTemplate(root: string = projectRoot): string {
   const { document, sections } = readYaml(root, SOURCE);
-  const shared = new Map<string, Pair<unknown, unknown>[]>(
-    SECTIONS.map((section) => [section, []]),
-  );
+  const unknown = sections.items.map(keyOf).find((key) => !TOP.includes(key));
+  if (unknown !== undefined) {
+    throw new SourceError(`${SOURCE}: ${unknown} is not a template section`);
+  }
+  const shared = new Map<string, Entry[]>(SECTIONS.map((section) => [section, []]));
   for (const name of sharedFragments(root)) {
     const path = `${SHARED}/${name}`;
-    for (const section of readYaml(root, path).sections.items) {
-      const entries = shared.get(keyOf(section));
-      if (entries === undefined || !isMap(section.value)) {
-        throw new Error(`${path}: ${keyOf(section)} is not one of ${SECTIONS.join(', ')}`);
+    for (const { key, value } of readYaml(root, path).sections.items) {
+      const entries = shared.get(String(key.value));
+      if (entries === undefined || !isMap(value)) {
+        throw new SourceError(`${path}: ${key.value} is not one of ${SECTIONS.join(', ')}`);
       }
-      const first = commentFirst(section.value);
+      const section = value as Section;
       // Where to edit an entry, said in the generated file before each fragment's first.
+      const first = firstKey(section);
       if (first !== undefined) {
         first.commentBefore = [` From ${path}.`, first.commentBefore].filter(Boolean).join('\n');
         first.spaceBefore = true;
       }
-      entries.push(...section.value.items);
+      entries.push(...section.items);
     }
   }
-  for (const [section, entries] of shared) {
+  for (const [name, entries] of shared) {
     if (entries.length === 0) continue;
-    let own: unknown = sections.get(section, true);
+    let own: unknown = sections.get(name, true);
     if (own === undefined) {
       own = new YAMLMap();
-      sections.items.push(document.createPair(section, own));
+      sections.items.push(document.createPair(name, own) as Entry);
     }
-    if (!isMap(own)) throw new Error(`${SOURCE}: ${section} is not a map`);
-    const ownKeys = new Set(own.items.map(keyOf));
+    if (!isMap(own)) throw new SourceError(`${SOURCE}: ${name} is not a map`);
+    const section = own as Section;
+    const ownKeys = new Set(section.items.map(keyOf));
     const twice = entries
       .map(keyOf)
       .find((key, i, keys) => ownKeys.has(key) || keys.indexOf(key) !== i);
-    if (twice !== undefined) throw new Error(`${section}.${twice} is defined twice`);
-    const firstOwn = commentFirst(own);
+    if (twice !== undefined) throw new SourceError(`${name}.${twice} is defined twice`);
+    const firstOwn = firstKey(section);
     if (firstOwn !== undefined) firstOwn.spaceBefore = true;
-    own.items = [...entries, ...own.items];
-    const [first] = own.items;
-    if (first !== undefined && isScalar(first.key)) first.key.spaceBefore = false;
+    section.items = [...entries, ...section.items];
+    (section.items[0] as Entry).key.spaceBefore = false;
   }
-  // Sections in CloudFormation's order, whatever order the source gave them.
-  sections.items.sort((a, b) => rank(keyOf(a)) - rank(keyOf(b)));
-  for (const section of sections.items) {
-    if (SECTIONS.includes(keyOf(section)) && isScalar(section.key)) section.key.spaceBefore = true;
-  }
+  // Sections in CloudFormation's order, whatever order the source gave them, a blank line
+  // before each map (the version, transform and description stay together).
+  sections.items.sort((a, b) => TOP.indexOf(keyOf(a)) - TOP.indexOf(keyOf(b)));
+  for (const { key, value } of sections.items) key.spaceBefore = isMap(value);
   document.commentBefore = HEADER;
   return document.toString({ lineWidth: 92, flowCollectionPadding: false });
 }
 
-const TOP = ['AWSTemplateFormatVersion', 'Transform', 'Description', ...SECTIONS];
-const rank = (key: string): number => (TOP.includes(key) ? TOP.indexOf(key) : TOP.length);
-
 export function main(args: string[], output: ScriptOutput, root: string = projectRoot): number {
   const { check } = readOptions({ check: { type: 'boolean' } }, USAGE, args);
-  const text = samTemplate(root);
+  let text: string;
+  try {
+    text = samTemplate(root);
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    output.err(`error: ${error.message}`);
+    return 1;
+  }
   const path = join(root, TEMPLATE);
   if (check) {
-    if (readFileSync(path, 'utf8') === text) return 0;
+    if (existsSync(path) && readFileSync(path, 'utf8') === text) return 0;
     output.err(`${TEMPLATE} is not what ${SOURCE} and ${SHARED}/ make: run npm run sam-template`);
     return 1;
   }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,6 +36,9 @@ Parameters:
   Own:
     Type: Number
     Default: 300
+Mappings:
+  Regions:
+    us-east-1: { Zone: Z1 }
 `;
 
 describe('npm run sam-template', () => {
@@ -51,13 +54,14 @@ describe('npm run sam-template', () => {
       'domain.yml',
       'settings.yml',
     ]);
+    // Written in name order: a directory may list its files in any order (tmpfs: newest first).
+    const names = ['a.yml', 'b.yml', 'c.yml', 'd.yml', 'e.yml'];
     const root = project({
       'sam.yml': SAM,
-      'shared/b.yml': 'Resources:\n  B:\n    Type: AWS::SNS::Topic\n',
-      'shared/a.yml': 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n',
+      ...Object.fromEntries(names.map((name) => [`shared/${name}`, 'Outputs: {}\n'])),
       'shared/notes.txt': 'not a fragment',
     });
-    expect(sharedFragments(root)).toEqual(['a.yml', 'b.yml']);
+    expect(sharedFragments(root)).toEqual(names);
   });
 
   it("puts each section in CloudFormation's order, the shared entries before SAM's own, saying where each came from", () => {
@@ -67,6 +71,8 @@ describe('npm run sam-template', () => {
         '# About the file.\nParameters:\n  # A parameter.\n  Shared:\n    Type: String\n    Default: ""\nConditions:\n  HasShared: !Not [!Equals [!Ref Shared, ""]]\n',
       'shared/alarms.yml':
         'Resources:\n  Alarm:\n    Type: AWS::CloudWatch::Alarm\n    Condition: HasShared\n    Properties:\n      AlarmActions: [!Ref Shared]\n',
+      'shared/domain.yml':
+        'Resources:\n  # A name.\n  Domain:\n    Type: AWS::ApiGatewayV2::DomainName\n  Mapping:\n    Type: AWS::ApiGatewayV2::ApiMapping\nOutputs: {}\n',
     });
     expect(
       samTemplate(root),
@@ -87,6 +93,10 @@ Parameters:
     Type: Number
     Default: 300
 
+Mappings:
+  Regions:
+    us-east-1: {Zone: Z1}
+
 Conditions:
   # From infra/shared/settings.yml.
   HasShared: !Not [!Equals [!Ref Shared, ""]]
@@ -98,6 +108,13 @@ Resources:
     Condition: HasShared
     Properties:
       AlarmActions: [!Ref Shared]
+
+  # From infra/shared/domain.yml.
+  # A name.
+  Domain:
+    Type: AWS::ApiGatewayV2::DomainName
+  Mapping:
+    Type: AWS::ApiGatewayV2::ApiMapping
 
   # The function.
   Fn:
@@ -135,31 +152,51 @@ Outputs:
     expect(() => samTemplate(root)).toThrow(message);
   });
 
-  it('refuses a SAM source whose section is not a map', () => {
+  it.each([
+    ['Resources: [a]\n', 'infra/sam.yml: Resources is not a map'],
+    [
+      'Resource:\n  A:\n    Type: AWS::SNS::Topic\n',
+      'infra/sam.yml: Resource is not a template section',
+    ],
+  ])('refuses the SAM source %j', (sam, message) => {
     const root = project({
-      'sam.yml': 'Resources: [a]\n',
+      'sam.yml': sam,
       'shared/x.yml': 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n',
     });
-    expect(() => samTemplate(root)).toThrow('infra/sam.yml: Resources is not a map');
+    expect(() => samTemplate(root)).toThrow(message);
   });
 
-  it('writes the template, and --check then passes; a stale one fails --check, saying what to run', async () => {
+  it('says what is wrong in one line, exit 1, writing nothing', async () => {
+    const root = project({ 'sam.yml': SAM, 'shared/x.yml': 'Extensions: {}\n' });
+    expect(await runMain((a, o) => main(a, o, root), [])).toEqual({
+      code: 1,
+      out: [],
+      err: [
+        'error: infra/shared/x.yml: Extensions is not one of Parameters, Rules, Conditions, Resources, Outputs',
+      ],
+    });
+    expect(existsSync(join(root, TEMPLATE))).toBe(false);
+  });
+
+  it('writes the template, and --check then passes; a missing or stale one fails --check, saying what to run', async () => {
     const root = project({
       'sam.yml': SAM,
       'shared/x.yml': 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n',
     });
     const run = (args: string[]) => runMain((a, o) => main(a, o, root), args);
-    expect(await run([])).toEqual({ code: 0, out: [`wrote ${TEMPLATE}`], err: [] });
-    expect(readFileSync(join(root, TEMPLATE), 'utf8')).toBe(samTemplate(root));
-    expect(await run(['--check'])).toEqual({ code: 0, out: [], err: [] });
-    writeFileSync(join(root, TEMPLATE), `${samTemplate(root)}# edited by hand\n`);
-    expect(await run(['--check'])).toEqual({
+    const stale = {
       code: 1,
       out: [],
       err: [
         'infra/template.yaml is not what infra/sam.yml and infra/shared/ make: run npm run sam-template',
       ],
-    });
+    };
+    expect(await run(['--check'])).toEqual(stale);
+    expect(await run([])).toEqual({ code: 0, out: [`wrote ${TEMPLATE}`], err: [] });
+    expect(readFileSync(join(root, TEMPLATE), 'utf8')).toBe(samTemplate(root));
+    expect(await run(['--check'])).toEqual({ code: 0, out: [], err: [] });
+    writeFileSync(join(root, TEMPLATE), `${samTemplate(root)}# edited by hand\n`);
+    expect(await run(['--check'])).toEqual(stale);
   });
 
   it('prints its usage for --help and refuses an unknown option', async () => {
