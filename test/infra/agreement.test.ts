@@ -238,12 +238,18 @@ describe('the stack parameters', () => {
     }
   });
 
-  it.each(Object.keys(MODES))('%s: take their defaults from the settings osls is given', (mode) => {
-    const sls = (packaged[mode] as Packaged).template.Parameters as Template;
-    for (const [name, value] of Object.entries(MODES[mode] as Record<string, string>)) {
-      if (name in sls) expect(String(sls[name].Default), name).toBe(value);
-    }
-  });
+  it.each(Object.keys(MODES))(
+    '%s: take their defaults from the settings osls is given, else the shared default',
+    (mode) => {
+      const sls = (packaged[mode] as Packaged).template.Parameters as Template;
+      const shared = readShared('settings.yml').Parameters as Template;
+      const given = MODES[mode] as Record<string, string>;
+      expect(Object.keys(sls).sort()).toEqual(Object.keys(shared).sort());
+      for (const name of Object.keys(shared)) {
+        expect(String(sls[name].Default), name).toBe(given[name] ?? String(shared[name].Default));
+      }
+    },
+  );
 });
 
 describe.each(Object.keys(MODES))('%s: osls package and the SAM transform agree', (mode) => {
