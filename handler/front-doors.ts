@@ -39,12 +39,12 @@ const text = (value: unknown): string =>
     : // Stryker disable next-line StringLiteral: any text that is no method, path, token or address is answered alike (404, 405, a missing token), so the placeholder's spelling changes no answer
       '';
 
-/** Every value of the Authorization header, whatever the case its name was sent in. */
-function authorizationValues(headers: Loose | undefined): string[] {
+/** Every value of a header, whatever the case its name was sent in (`name` lower case). */
+function headerValues(headers: Loose | undefined, name: string): string[] {
   const values: string[] = [];
   if (!headers) return values;
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() !== 'authorization') continue;
+  for (const [sent, value] of Object.entries(headers)) {
+    if (sent.toLowerCase() !== name) continue;
     if (Array.isArray(value)) {
       for (const item of value) values.push(text(item));
     } else if (value !== null && value !== undefined) {
@@ -54,7 +54,33 @@ function authorizationValues(headers: Loose | undefined): string[] {
   return values;
 }
 
-/** Recognises an HTTP event; undefined means a direct invocation. */
+const ACCESS_TOKEN = 'access_token';
+
+/** The `access_token` values of a query string, decoded as a form is; undefined if none. */
+function queryTokensOf(query: string): string[] | undefined {
+  const values = new URLSearchParams(query).getAll(ACCESS_TOKEN);
+  return values.length > 0 ? values : undefined;
+}
+
+/**
+ * The `access_token` values of an event's query parameters, already decoded (API Gateway)
+ * or as sent (`raw`, an ALB: it passes names and values percent-encoded, so they are put
+ * back into a query string and decoded like one). The multi-value form, where present, is
+ * the complete one; the single-value form holds one value per name.
+ */
+function parameterTokens(event: Loose, raw: boolean): string[] | undefined {
+  const multi = record(event.multiValueQueryStringParameters);
+  const single = record(event.queryStringParameters);
+  const pairs: [string, string][] = [];
+  for (const [name, value] of Object.entries(multi ?? single ?? {})) {
+    for (const item of Array.isArray(value) ? value : [value]) pairs.push([name, text(item)]);
+  }
+  if (raw) return queryTokensOf(pairs.map(([name, value]) => `${name}=${value}`).join('&'));
+  const values = pairs.filter(([name]) => name === ACCESS_TOKEN).map(([, value]) => value);
+  return values.length > 0 ? values : undefined;
+}
+
+/** Recognises an HTTP event; undefined for any other shape (a direct invocation among them). */
 export function readEvent(event: unknown): Arrival | undefined {
   const loose = record(event);
   if (!loose) return undefined;
@@ -63,10 +89,12 @@ export function readEvent(event: unknown): Arrival | undefined {
     const door = record(loose.multiValueHeaders) ? 'alb-multi-value' : 'alb';
     return { door, method: text(loose.httpMethod), path: text(loose.path), event: loose, context };
   }
-  // Payload 2.0 (HTTP API, function URLs) says so in `version`; payload 1.0 also carries
-  // a `version` ("1.0") on HTTP APIs but never on REST APIs, so its mark is `httpMethod`.
+  // Payload 2.0 (HTTP API, function URLs) carries requestContext.http; a VPC Lattice event
+  // also says `version: "2.0"` but has no such field, and is none of the formats answered
+  // here. Payload 1.0 also carries a `version` ("1.0") on HTTP APIs but never on REST APIs,
+  // so its mark is `httpMethod`.
   const http = record(context?.http);
-  if (loose.version === '2.0' || http) {
+  if (http) {
     const path = typeof loose.rawPath === 'string' ? loose.rawPath : text(http?.path);
     return { door: 'payload-2.0', method: text(http?.method), path, event: loose, context };
   }
@@ -87,20 +115,32 @@ function headersOf(event: Loose): Loose | undefined {
 /** What the access policy is told of the caller. */
 export function readCaller({ door, event, context }: Arrival): Caller {
   switch (door) {
-    case 'payload-2.0':
+    case 'payload-2.0': {
+      const headers = record(event.headers);
       return {
-        authorization: authorizationValues(record(event.headers)),
+        authorization: headerValues(headers, 'authorization'),
+        // rawQueryString keeps repeated names apart; queryStringParameters joins them.
+        queryTokens:
+          typeof event.rawQueryString === 'string'
+            ? queryTokensOf(event.rawQueryString)
+            : parameterTokens(event, false),
+        origins: headerValues(headers, 'origin'),
         sourceIp: text(record(context?.http)?.sourceIp) || undefined,
       };
+    }
     case 'payload-1.0':
       return {
-        authorization: authorizationValues(headersOf(event)),
+        authorization: headerValues(headersOf(event), 'authorization'),
+        queryTokens: parameterTokens(event, false),
+        origins: headerValues(headersOf(event), 'origin'),
         sourceIp: text(record(context?.identity)?.sourceIp) || undefined,
       };
     case 'alb':
     case 'alb-multi-value':
       return {
-        authorization: authorizationValues(headersOf(event)),
+        authorization: headerValues(headersOf(event), 'authorization'),
+        queryTokens: parameterTokens(event, true),
+        origins: headerValues(headersOf(event), 'origin'),
         // A load balancer reports its peer only in X-Forwarded-For, which a client can
         // forge when the balancer is set to preserve it: no trusted address is claimed.
         sourceIp: undefined,

@@ -78,10 +78,26 @@ async function turnAwayOf(arrival: Arrival): Promise<TurnAway | undefined> {
 }
 
 /**
+ * What an event of no known shape is told in locked mode. The function cannot tell a
+ * direct invocation from an integration wired to it by mistake (a REST API non-proxy
+ * integration passes the request body as the event), whose caller may be anyone: such an
+ * event gets no version, and the invocation fails with this message and no stack.
+ */
+export const UNRECOGNIZED_EVENT =
+  'not an HTTP event this function answers: with an access policy, only API Gateway HTTP API (payload 2.0 or 1.0), REST API proxy integration, Application Load Balancer and Lambda function URL events are answered';
+
+function invocationError(message: string): Error {
+  const error = new Error(message);
+  // Lambda returns a failed invocation's stack to its caller: this one has nothing to add.
+  error.stack = `Error: ${message}`;
+  return error;
+}
+
+/**
  * Lambda entry point: translates the event, asks the responder, shapes the result.
- * A direct invocation (`aws lambda invoke`, `sam local invoke` with no event) gets the
- * version document itself, or, with an unusable setting, an error naming it: IAM has
- * already authenticated whoever can invoke the function.
+ * In open mode, an event of any other shape (a direct invocation, `aws lambda invoke`)
+ * gets the version document itself, which anyone may read anyway. In locked mode it
+ * fails, naming the event formats answered, or naming the unusable setting.
  */
 export async function handler(event: unknown): Promise<LambdaResult | VersionDocument> {
   let arrival: Arrival | undefined;
@@ -97,6 +113,7 @@ export async function handler(event: unknown): Promise<LambdaResult | VersionDoc
     console.error('answering a request failed', error);
     return shapeResult(arrival?.door ?? 'payload-2.0', internalError(server));
   }
-  if (misconfiguration !== undefined) throw new Error(misconfiguration);
+  if (misconfiguration !== undefined) throw invocationError(misconfiguration);
+  if (locked) throw invocationError(UNRECOGNIZED_EVENT);
   return versionDocument;
 }

@@ -68,11 +68,18 @@ export function createResponder(document: Readonly<VersionDocument>, locked = fa
     body: '',
   });
   const unrecognized = { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' };
+  const missing = (error: string) => matrix(401, { errcode: 'M_MISSING_TOKEN', error });
   const notFound = matrix(404, unrecognized);
   const notAllowed = matrix(405, unrecognized);
   const serverError = matrix(500, { errcode: 'M_UNKNOWN', error: 'Internal server error' });
   const refusals: Record<TurnAway, HttpAnswer> = {
-    'missing-token': matrix(401, { errcode: 'M_MISSING_TOKEN', error: 'Missing access token' }),
+    // Synapse's MissingClientTokenError, with the message it gives for each case.
+    'missing-token': missing('Missing access token'),
+    'mixed-token-sources': missing(
+      'Mixing Authorization headers and access_token query parameters.',
+    ),
+    'too-many-authorization-headers': missing('Too many Authorization headers.'),
+    'invalid-authorization-header': missing('Invalid Authorization header.'),
     'unknown-token': matrix(401, {
       errcode: 'M_UNKNOWN_TOKEN',
       error: 'Invalid access token passed.',

@@ -3,7 +3,7 @@
 import type { AccessSettings } from '../access-settings.ts';
 import { decide, parsePolicy } from './policy.ts';
 import { createPolicyCache } from './policy-cache.ts';
-import { isTransientFault, readParameter } from './ssm-parameter.ts';
+import { faultName, isTransientFault, readParameter } from './ssm-parameter.ts';
 import type { Caller, Refusal } from './verdict.ts';
 
 export type Guard = (caller: Caller) => Promise<Refusal | undefined>;
@@ -17,6 +17,7 @@ export async function createGuard(settings: AccessSettings): Promise<Guard> {
   const current = createPolicyCache({
     load: async () => parsePolicy(await readParameter(settings.parameterName)),
     isTransient: isTransientFault,
+    describe: faultName,
     ttlMs: settings.ttlSeconds * 1_000,
     retryMs: settings.retrySeconds * 1_000,
     maxStaleMs: settings.maxStaleSeconds * 1_000,

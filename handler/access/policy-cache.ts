@@ -8,6 +8,8 @@ export interface PolicyCacheOptions {
    * lost connection). Any other fault is an answer: the policy is gone or unusable.
    */
   isTransient: (error: unknown) => boolean;
+  /** Names a fault for the log, never quoting any of its content. */
+  describe: (error: unknown) => string;
   ttlMs: number;
   /** How long after a failed read the next one is tried. */
   retryMs: number;
@@ -39,6 +41,7 @@ export function createPolicyCache(options: PolicyCacheOptions): CurrentPolicy {
   const {
     load,
     isTransient,
+    describe,
     ttlMs,
     retryMs,
     maxStaleMs,
@@ -63,7 +66,7 @@ export function createPolicyCache(options: PolicyCacheOptions): CurrentPolicy {
       retryAfter = time + retryMs;
       const transient = isTransient(error);
       if (!transient) good = undefined;
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown fault';
+      const reason = describe(error);
       const kept = inForce(time);
       const consequence = kept
         ? `keeping the last good policy for at most ${Math.ceil((staleUntil() - time) / 1_000)} s more`

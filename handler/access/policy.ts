@@ -16,6 +16,8 @@ export interface SourceNetworks {
 export interface AccessPolicy {
   tokenDigests: readonly Buffer[];
   networks: SourceNetworks | undefined;
+  /** Origins of the web pages whose requests a listed network admits without a token. */
+  pageOrigins: ReadonlySet<string>;
 }
 
 /** Longest token hashed at all; Synapse's tokens are a few dozen characters. */
@@ -23,11 +25,40 @@ export const MAX_TOKEN_LENGTH = 512;
 
 // Either case: sha256sum prints lower case, PowerShell's Get-FileHash upper case.
 const DIGEST = /^[0-9a-f]{64}$/i;
-const KEYS = new Set(['tokens_sha256', 'source_cidrs']);
+const KEYS = ['tokens_sha256', 'source_cidrs', 'page_origins'];
+// A prefix length as written by people: no sign, no leading zeros (`/024` is refused, not
+// read as 24: it is more likely a typo than a choice).
+const PREFIX = /^(0|[1-9][0-9]{0,2})$/;
 
-/** Thrown for a parameter value that is not a usable policy. Never carries the value. */
+/**
+ * Thrown for a parameter value that is not a usable policy. Its message names the entry
+ * by key and position and never carries any part of the value, so that it may be logged.
+ */
 export class PolicyError extends Error {
   override name = 'PolicyError';
+}
+
+/** The 16-bit groups of an IPv6 address that isIP accepted (no zone id). */
+function ipv6Groups(address: string): number[] {
+  // The URL parser writes the address canonically: lower case, hex groups only (an
+  // embedded IPv4 tail becomes two groups), at most one `::`.
+  const canonical = new URL(`http://[${address}]`).hostname.slice(1, -1);
+  const [head = '', tail] = canonical.split('::');
+  const groups = (text: string) => (text === '' ? [] : text.split(':'));
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const zeros = Array.from({ length: 8 - left.length - right.length }, () => '0');
+  return [...left, ...zeros, ...right].map((group) => Number.parseInt(group, 16));
+}
+
+/** True when the address has a bit set past the prefix: it names a host, not a network. */
+function hasHostBits(address: string, family: number, prefix: number): boolean {
+  const width = family === 4 ? 8 : 16;
+  const parts = family === 4 ? address.split('.').map(Number) : ipv6Groups(address);
+  return parts.some((part, index) => {
+    const kept = Math.min(Math.max(prefix - index * width, 0), width);
+    return (part & (2 ** (width - kept) - 1)) !== 0;
+  });
 }
 
 function parseNetwork(cidr: unknown, index: number, into: SourceNetworks): void {
@@ -35,6 +66,9 @@ function parseNetwork(cidr: unknown, index: number, into: SourceNetworks): void 
   if (typeof cidr !== 'string') throw new PolicyError(`${where} is not a string`);
   // Stryker disable next-line StringLiteral: split() always yields a first element, so the default is never used
   const [address = '', prefixText, ...rest] = cidr.split('/');
+  // isIP takes a zone id (`fe80::1%eth0`), which BlockList then ignores: a zone is local to
+  // one host and never part of the address a gateway reports, so it can only mislead.
+  if (address.includes('%')) throw new PolicyError(`${where} has a zone id (%…): remove it`);
   const family = isIP(address);
   if (family === 0 || rest.length > 0) throw new PolicyError(`${where} is not an IP network`);
   const type = family === 4 ? 'ipv4' : 'ipv6';
@@ -44,22 +78,82 @@ function parseNetwork(cidr: unknown, index: number, into: SourceNetworks): void 
     list.addAddress(address, type);
     return;
   }
-  // Digits only, so never negative; NaN fails the comparison below.
-  const prefix = /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : Number.NaN;
+  const prefix = PREFIX.test(prefixText) ? Number(prefixText) : Number.NaN;
   if (!(prefix <= maxPrefix)) {
-    throw new PolicyError(`${where} has a prefix length outside 0-${maxPrefix}`);
+    throw new PolicyError(
+      `${where} has a prefix length that is not a whole number from 0 to ${maxPrefix} without leading zeros`,
+    );
+  }
+  if (hasHostBits(address, family, prefix)) {
+    throw new PolicyError(
+      `${where} has host bits set: write the network's own address before the /, or the address with /${maxPrefix} for one host`,
+    );
   }
   list.addSubnet(address, prefix, type);
 }
 
+/** An origin as a browser sends it in `Origin`: scheme, host and port, nothing more. */
+function parseOrigin(origin: unknown, index: number): string {
+  const where = `page_origins[${index}]`;
+  if (typeof origin !== 'string') throw new PolicyError(`${where} is not a string`);
+  // `null` is the origin of every sandboxed frame and data: page: listing it would admit any.
+  if (origin === 'null')
+    throw new PolicyError(`${where} is the opaque origin null, which any page can send`);
+  const url = URL.canParse(origin) ? new URL(origin) : undefined;
+  // Host names, IP addresses and ports only: a `*` would read as a pattern and match nothing.
+  if (
+    !url ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.origin !== origin ||
+    !/^[a-z0-9.:[\]-]+$/.test(url.host)
+  ) {
+    throw new PolicyError(
+      `${where} is not an origin as browsers send it: https://host or https://host:port, lower case, no path or trailing slash`,
+    );
+  }
+  return origin;
+}
+
 /**
- * Parses and validates the parameter's value. Unknown keys are refused, so that a typo
- * such as `token_sha256` is reported rather than read as a policy with fewer rules.
+ * The keys of the top-level object, as written, repeats included: JSON.parse keeps only a
+ * key's last value, so `{"tokens_sha256":[],"tokens_sha256":["…"]}` would read as the
+ * second list. Only called on text JSON.parse has accepted as an object.
+ */
+function writtenKeys(text: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') {
+      const start = i;
+      for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      // At the top level, a string followed by a colon is a key, any other a value.
+      let next = i + 1;
+      while (' \t\n\r'.includes(text[next] ?? '.')) next++;
+      if (depth === 1 && text[next] === ':') keys.push(JSON.parse(text.slice(start, i + 1)));
+    } else if (char === '{' || char === '[') depth++;
+    else if (char === '}' || char === ']') depth--;
+  }
+  return keys;
+}
+
+function listOf(record: Record<string, unknown>, key: string): unknown[] {
+  const list = record[key] ?? [];
+  if (!Array.isArray(list)) throw new PolicyError(`${key} is not an array`);
+  return list;
+}
+
+/**
+ * Parses and validates the parameter's value. What would read as something other than
+ * what was written is refused: an unknown key (a typo such as `token_sha256` would
+ * otherwise be a policy with fewer rules), a key given twice, a network with host bits.
  */
 export function parsePolicy(text: string): AccessPolicy {
+  // A byte-order mark, which some editors write, says nothing: it is not part of the JSON.
+  const json = text.startsWith('\uFEFF') ? text.slice(1) : text;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(json);
   } catch {
     // JSON.parse quotes the text in its message: keep the value out of every log.
     throw new PolicyError('the value is not JSON');
@@ -67,14 +161,20 @@ export function parsePolicy(text: string): AccessPolicy {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new PolicyError('the value is not a JSON object');
   }
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!KEYS.has(key)) throw new PolicyError(`unknown key ${JSON.stringify(key.slice(0, 40))}`);
+  const keys = writtenKeys(json);
+  for (const [index, key] of keys.entries()) {
+    // By position only: a token pasted where a key belongs must not reach a log.
+    if (!KEYS.includes(key)) {
+      throw new PolicyError(
+        `key ${index + 1} of the object is unknown (known: ${KEYS.join(', ')})`,
+      );
+    }
+    if (keys.indexOf(key) !== index) throw new PolicyError(`${key} is given twice`);
   }
-  const tokens = record.tokens_sha256 ?? [];
-  const cidrs = record.source_cidrs ?? [];
-  if (!Array.isArray(tokens)) throw new PolicyError('tokens_sha256 is not an array');
-  if (!Array.isArray(cidrs)) throw new PolicyError('source_cidrs is not an array');
+  const record = value as Record<string, unknown>;
+  const tokens = listOf(record, 'tokens_sha256');
+  const cidrs = listOf(record, 'source_cidrs');
+  const origins = listOf(record, 'page_origins');
   const tokenDigests = tokens.map((digest, index) => {
     if (typeof digest !== 'string' || !DIGEST.test(digest)) {
       throw new PolicyError(`tokens_sha256[${index}] is not 64 hex digits`);
@@ -86,7 +186,12 @@ export function parsePolicy(text: string): AccessPolicy {
     networks = { ipv4: new BlockList(), ipv6: new BlockList() };
     for (const [index, cidr] of cidrs.entries()) parseNetwork(cidr, index, networks);
   }
-  return { tokenDigests, networks };
+  const pageOrigins = new Set(origins.map(parseOrigin));
+  // Origins only lift the web-page rule of a network; without one they would admit nobody.
+  if (pageOrigins.size > 0 && !networks) {
+    throw new PolicyError('page_origins is given without source_cidrs, and alone admits nobody');
+  }
+  return { tokenDigests, networks, pageOrigins };
 }
 
 // The last 32 bits of an IPv4-mapped IPv6 address, as the URL parser writes it canonically
@@ -123,12 +228,25 @@ function inNetworks(networks: SourceNetworks, address: string | undefined): bool
     : networks.ipv4.check(ipv4, 'ipv4');
 }
 
-/** The token of the single `Authorization: Bearer <token>` header, as Synapse parses it. */
-function bearerToken(values: readonly string[]): string | undefined {
-  if (values.length !== 1) return undefined;
-  // Stryker disable next-line StringLiteral: values has exactly one element here, so the default is never used
-  const parts = (values[0] ?? '').split(' ');
-  return parts.length === 2 && parts[0] === 'Bearer' && parts[1] !== '' ? parts[1] : undefined;
+/**
+ * The token a request carries, read as Synapse's `get_access_token_from_request` reads it,
+ * or the refusal Synapse gives: the header or the `access_token` query parameter, never
+ * both; one header, exactly `Bearer <token>` (split on single spaces, the scheme's case
+ * kept); `Bearer ` followed by nothing is the empty token, which is looked up and unknown.
+ */
+export function tokenOf(caller: Caller): { token: string } | Refusal {
+  const { authorization, queryTokens } = caller;
+  if (authorization.length > 0) {
+    if (queryTokens !== undefined) return 'mixed-token-sources';
+    if (authorization.length > 1) return 'too-many-authorization-headers';
+    // Stryker disable next-line StringLiteral: authorization has exactly one element here, so the default is never used
+    const parts = (authorization[0] ?? '').split(' ');
+    return parts.length === 2 && parts[0] === 'Bearer'
+      ? { token: parts[1] as string }
+      : 'invalid-authorization-header';
+  }
+  const [first] = queryTokens ?? [];
+  return first === undefined ? 'missing-token' : { token: first };
 }
 
 function isListed(digests: readonly Buffer[], token: string): boolean {
@@ -140,18 +258,35 @@ function isListed(digests: readonly Buffer[], token: string): boolean {
 }
 
 /**
+ * True when the caller's address may admit it: it is no web page (it sent no Origin), or a
+ * page whose origin the policy lists. A browser lends its own address to every page it
+ * opens, so an address alone must not admit a page from any site on the web.
+ */
+function addressMayAdmit(pageOrigins: ReadonlySet<string>, origins: readonly string[]): boolean {
+  if (origins.length === 0) return true;
+  // Stryker disable next-line StringLiteral: origins has exactly one element when the length test holds
+  return origins.length === 1 && pageOrigins.has(origins[0] ?? '');
+}
+
+/**
  * Decides on a read of the version route: undefined admits it, a Refusal names Synapse's
- * answer. The source address is the one the gateway saw, never X-Forwarded-For. A policy
- * without rules admits nobody, and answers as a token policy with no digest left: emptying
- * the list is how an operator revokes in a hurry, and a revoked token is told it is unknown.
+ * answer. The source address is the one the gateway saw, never X-Forwarded-For, and it
+ * admits no web page but those of listed origins. A policy without rules admits nobody,
+ * and answers as a token policy with no digest left: emptying the list is how an operator
+ * revokes in a hurry, and a revoked token is told it is unknown.
  */
 export function decide(policy: AccessPolicy, caller: Caller): Refusal | undefined {
-  const { tokenDigests, networks } = policy;
-  if (networks && inNetworks(networks, caller.sourceIp)) return undefined;
+  const { tokenDigests, networks, pageOrigins } = policy;
+  if (
+    networks &&
+    addressMayAdmit(pageOrigins, caller.origins) &&
+    inNetworks(networks, caller.sourceIp)
+  ) {
+    return undefined;
+  }
   if (tokenDigests.length === 0 && networks) return 'forbidden';
-  const token = bearerToken(caller.authorization);
-  // No header, or one Synapse cannot parse: Synapse answers both as a missing token.
-  if (token === undefined) return 'missing-token';
-  if (token.length > MAX_TOKEN_LENGTH) return 'unknown-token';
-  return isListed(tokenDigests, token) ? undefined : 'unknown-token';
+  const read = tokenOf(caller);
+  if (typeof read === 'string') return read;
+  if (read.token.length > MAX_TOKEN_LENGTH) return 'unknown-token';
+  return isListed(tokenDigests, read.token) ? undefined : 'unknown-token';
 }

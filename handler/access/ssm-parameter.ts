@@ -22,7 +22,18 @@ export const ssmClient = new SSMClient({
   },
 });
 
-/** Reads a String or SecureString parameter's value, decrypted. */
+/**
+ * Thrown for an answer of SSM's that is no policy value: the parameter holds no value, or
+ * is of another type. Its message is the function's own and may be logged.
+ */
+export class ParameterError extends Error {
+  override name = 'ParameterError';
+}
+
+// A StringList is a list, and what its commas mean is not what the policy's JSON means.
+const POLICY_TYPES = new Set(['String', 'SecureString']);
+
+/** Reads a String or SecureString parameter's value, decrypted; any other type is refused. */
 export async function readParameter(name: string): Promise<string> {
   const output = await ssmClient.send(
     new GetParameterCommand({ Name: name, WithDecryption: true }),
@@ -31,8 +42,31 @@ export async function readParameter(name: string): Promise<string> {
     },
   );
   const value = output.Parameter?.Value;
-  if (typeof value !== 'string') throw new Error('the parameter has no value');
+  if (typeof value !== 'string') throw new ParameterError('the parameter has no value');
+  const type = output.Parameter?.Type;
+  if (!POLICY_TYPES.has(type ?? '')) {
+    throw new ParameterError('the parameter is not of type String or SecureString');
+  }
   return value;
+}
+
+/**
+ * A failed read, named for a log line: the error's name, and its code and HTTP status where
+ * it has them, but never its message. SSM's messages, and the SDK's for an answer it could
+ * not parse, quote what SSM sent (a fragment of the value among it); the function's own
+ * errors (PolicyError, ParameterError) name the entry at fault without its content.
+ */
+export function faultName(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown fault';
+  if (error instanceof ParameterError || error.name === 'PolicyError') {
+    return `${error.name}: ${error.message}`;
+  }
+  const { code, $metadata } = error as { code?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  const parts = [error.name];
+  if (typeof code === 'string' && code !== error.name) parts.push(code);
+  if (typeof $metadata?.httpStatusCode === 'number')
+    parts.push(`(HTTP ${$metadata.httpStatusCode})`);
+  return parts.join(' ');
 }
 
 /**

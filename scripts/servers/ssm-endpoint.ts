@@ -4,8 +4,11 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /** How the endpoint answers the next GetParameter calls. */
 export type SsmBehaviour =
-  | { kind: 'value'; value: string }
+  /** A parameter holding `value`, of `type` (SecureString unless given). */
+  | { kind: 'value'; value: string; type?: string }
   | { kind: 'error'; status: number; type: string }
+  /** A 200 whose body is `body` as sent, JSON or not: an answer the SDK cannot parse. */
+  | { kind: 'malformed'; body: string }
   | { kind: 'hang' };
 
 export interface SsmEndpoint {
@@ -59,11 +62,15 @@ export async function startSsmEndpoint(
       return;
     }
     res.writeHead(200);
+    if (behaviour.kind === 'malformed') {
+      res.end(behaviour.body);
+      return;
+    }
     res.end(
       JSON.stringify({
         Parameter: {
           Name: input.Name,
-          Type: 'SecureString',
+          Type: behaviour.type ?? 'SecureString',
           Value: behaviour.value,
           Version: 1,
           ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${input.Name}`,

@@ -27,6 +27,7 @@ let handler: Handler;
 beforeAll(async () => {
   ssm.on(GetParameterCommand).resolves({
     Parameter: {
+      Type: 'SecureString',
       Value: JSON.stringify({ tokens_sha256: [DIGEST], source_cidrs: ['203.0.113.0/24'] }),
     },
   });

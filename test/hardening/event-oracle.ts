@@ -36,9 +36,10 @@ export function expectedFor(event: unknown): Expected {
     method = str(event.httpMethod);
     path = str(event.path);
     multiValue = isObject(event.multiValueHeaders);
-  } else if (event.version === '2.0' || (context && isObject(context.http))) {
-    // Payload 2.0: requestContext.http, rawPath (or, without it, http.path).
-    const http = context && isObject(context.http) ? context.http : {};
+  } else if (context && isObject(context.http)) {
+    // Payload 2.0 (HTTP API, function URL): requestContext.http, rawPath (or, without it,
+    // http.path). `version: "2.0"` alone is no mark: VPC Lattice's events carry it too.
+    const http = context.http;
     method = str(http.method);
     path = typeof event.rawPath === 'string' ? event.rawPath : str(http.path);
     sourceIp = str(http.sourceIp) || undefined;

@@ -36,7 +36,12 @@ describe('npm run token', () => {
     expect(digest).toBe(createHash('sha256').update(issued).digest('hex'));
     expect(name).toBe('/synapse-version/access-policy');
     expect(value).toBe(JSON.stringify({ tokens_sha256: [digest] }));
-    const caller = { authorization: [`Bearer ${issued}`], sourceIp: undefined };
+    const caller = {
+      authorization: [`Bearer ${issued}`],
+      queryTokens: undefined,
+      origins: [],
+      sourceIp: undefined,
+    };
     expect(decide(parsePolicy(value), caller)).toBeUndefined();
     expect(run.stdout).toContain(
       `aws ssm put-parameter --name '/synapse-version/access-policy' --type SecureString --overwrite \\\n    --value '${value}'`,

@@ -125,6 +125,51 @@ describe('the admission table, through the real SDK over HTTP', () => {
   });
 });
 
+describe('events of no known shape, in locked mode', () => {
+  // What the function cannot tell from a request body that a REST API non-proxy
+  // integration passes on: a direct invocation, another service's event, any JSON.
+  it.each([
+    ['the empty event', loadEvent('direct-invoke')],
+    ['an arbitrary JSON object (a non-proxy request body)', { server_version: 'please' }],
+    ['null', null],
+    ['a string', 'GET /_synapse/admin/v1/server_version'],
+    [
+      'a VPC Lattice event (version 2.0, no requestContext.http)',
+      {
+        version: '2.0',
+        path: '/_synapse/admin/v1/server_version',
+        method: 'GET',
+        headers: {},
+        requestContext: { serviceNetworkArn: 'arn:aws:vpc-lattice:…', identity: {} },
+      },
+    ],
+    [
+      'a VPC Lattice event, version 1.0',
+      { raw_path: '/_synapse/admin/v1/server_version', method: 'GET', headers: {} },
+    ],
+    [
+      'an API Gateway WebSocket event',
+      {
+        requestContext: { routeKey: '$default', eventType: 'MESSAGE', connectionId: 'c1' },
+        body: '{}',
+        isBase64Encoded: false,
+      },
+    ],
+  ])('%s: fails, naming the formats answered, with no version and no stack', async (_n, event) => {
+    const handler = await coldStart(GOOD);
+    const failure = await handler(event).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure?.message).toMatch(
+      /^not an HTTP event this function answers: with an access policy, only API Gateway HTTP API \(payload 2\.0 or 1\.0\), REST API proxy integration, Application Load Balancer and Lambda function URL events are answered$/,
+    );
+    expect(failure?.stack).toBe(`Error: ${failure?.message}`);
+    expect(JSON.stringify(failure)).not.toContain('server_version');
+  });
+});
+
 describe("Lambda's init", () => {
   it('ends only once the first read has completed: the first request reads nothing', async () => {
     const handler = await coldStart(GOOD);

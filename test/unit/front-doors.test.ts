@@ -108,7 +108,11 @@ describe('direct invocations and malformed events', () => {
       { version: '2.0', requestContext: { http: {} } },
       404,
     ],
-    ['payload 2.0 with numbers', { version: '2.0', rawPath: 7, requestContext: 3 }, 404],
+    [
+      'payload 2.0 with numbers',
+      { version: '2.0', rawPath: 7, requestContext: { http: { method: 5, sourceIp: 1 } } },
+      404,
+    ],
     [
       'payload 2.0 with null headers',
       { ...loadEvent('http-api-get'), headers: null, requestContext: { http: { method: 'GET' } } },
@@ -172,6 +176,7 @@ describe('faults while answering', () => {
 });
 
 describe('what the access policy is told of the caller', () => {
+  const NOBODY = { authorization: [], queryTokens: undefined, origins: [], sourceIp: undefined };
   const callerOf = (event: unknown) => {
     const arrival = readEvent(event);
     return arrival && readCaller(arrival);
@@ -181,6 +186,8 @@ describe('what the access policy is told of the caller', () => {
     const event = loadEvent('http-api-query-and-token');
     expect(callerOf(event)).toEqual({
       authorization: ['Bearer syt_YWRtaW4_not_a_real_token_0000'],
+      queryTokens: ['ignored'],
+      origins: [],
       sourceIp: '198.51.100.23',
     });
   });
@@ -193,6 +200,8 @@ describe('what the access policy is told of the caller', () => {
     };
     expect(callerOf(event)).toEqual({
       authorization: ['Bearer a', 'Bearer b'],
+      queryTokens: undefined,
+      origins: [],
       sourceIp: '198.51.100.23',
     });
   });
@@ -204,7 +213,12 @@ describe('what the access policy is told of the caller', () => {
       headers: { Authorization: null, AUTHORIZATION: undefined, authorization: 'Bearer x' },
       requestContext: { http: { method: 'GET', sourceIp: '192.0.2.1' } },
     };
-    expect(callerOf(event)).toEqual({ authorization: ['Bearer x'], sourceIp: '192.0.2.1' });
+    expect(callerOf(event)).toEqual({
+      authorization: ['Bearer x'],
+      queryTokens: undefined,
+      origins: [],
+      sourceIp: '192.0.2.1',
+    });
   });
 
   it.each([
@@ -213,19 +227,33 @@ describe('what the access policy is told of the caller', () => {
     ['an identity without sourceIp', { requestContext: { identity: {} } }],
   ])('payload 1.0 with %s: no source address, and no fault', (_name, extra) => {
     const event = { httpMethod: 'GET', path: '/_synapse/admin/v1/server_version', ...extra };
-    expect(callerOf(event)).toEqual({ authorization: [], sourceIp: undefined });
+    expect(callerOf(event)).toEqual(NOBODY);
   });
 
-  it('payload 2.0 without requestContext.http: no source address, and no fault', () => {
-    const event = { version: '2.0', rawPath: '/_synapse/admin/v1/server_version' };
-    expect(callerOf(event)).toEqual({ authorization: [], sourceIp: undefined });
+  it('payload 2.0 with an empty requestContext.http: no source address, and no fault', () => {
+    const event = { rawPath: '/_synapse/admin/v1/server_version', requestContext: { http: {} } };
+    expect(callerOf(event)).toEqual(NOBODY);
+  });
+
+  it('recognises no event by `version: "2.0"` alone: a VPC Lattice event carries it too', () => {
+    expect(readEvent({ version: '2.0', rawPath: '/_synapse/admin/v1/server_version' })).toBe(
+      undefined,
+    );
+    const lattice = {
+      version: '2.0',
+      path: '/_synapse/admin/v1/server_version',
+      method: 'GET',
+      headers: {},
+      requestContext: { serviceNetworkArn: 'arn:aws:vpc-lattice:…', identity: {} },
+    };
+    expect(readEvent(lattice)).toBeUndefined();
   });
 
   it('ALB: the header, and no source address, since only X-Forwarded-For would carry one', () => {
     const event = loadEvent('alb-multi-value-get');
     expect(callerOf({ ...event, multiValueHeaders: { authorization: ['Bearer x'] } })).toEqual({
+      ...NOBODY,
       authorization: ['Bearer x'],
-      sourceIp: undefined,
     });
     expect(callerOf(loadEvent('alb-get'))?.sourceIp).toBeUndefined();
   });
@@ -238,5 +266,73 @@ describe('results', () => {
     const second = await invoke<V2>(loadEvent('http-api-get'));
     expect(second.body).toBe(DOCUMENT);
     expect(second).not.toBe(first);
+  });
+});
+
+describe('the access_token query parameter and Origin, as each front door carries them', () => {
+  const callerOf = (event: unknown) => {
+    const arrival = readEvent(event);
+    return arrival && readCaller(arrival);
+  };
+  const v2 = (rawQueryString: string | undefined, extra: object = {}) => {
+    const event: Record<string, unknown> = { ...loadEvent('http-api-get'), ...extra };
+    if (rawQueryString === undefined) delete event.rawQueryString;
+    else event.rawQueryString = rawQueryString;
+    return event;
+  };
+
+  it('payload 2.0 and function URLs: every value from rawQueryString, decoded, first first', () => {
+    expect(callerOf(v2('access_token=a%2Bb+c&x=1&access_token=second'))?.queryTokens).toEqual([
+      'a+b c',
+      'second',
+    ]);
+    expect(callerOf(v2('access_token='))?.queryTokens).toEqual(['']);
+    expect(callerOf(v2('access_token'))?.queryTokens).toEqual(['']);
+    expect(callerOf(v2('x=access_token&access_tokens=1'))?.queryTokens).toBeUndefined();
+    expect(callerOf(v2(''))?.queryTokens).toBeUndefined();
+    const url = { ...loadEvent('function-url-get'), rawQueryString: 'access_token=t' };
+    expect(callerOf(url)?.queryTokens).toEqual(['t']);
+  });
+
+  it('payload 2.0 without rawQueryString: queryStringParameters, as the gateway joined them', () => {
+    const event = v2(undefined, { queryStringParameters: { access_token: 'a,b' } });
+    expect(callerOf(event)?.queryTokens).toEqual(['a,b']);
+    expect(callerOf(v2(undefined))?.queryTokens).toBeUndefined();
+  });
+
+  it('payload 1.0: the multi-value parameters when present, else the single values', () => {
+    const rest = loadEvent('rest-api-get') as Record<string, unknown>;
+    const multi = {
+      ...rest,
+      queryStringParameters: { access_token: 'last' },
+      multiValueQueryStringParameters: { access_token: ['first', 'last'] },
+    };
+    expect(callerOf(multi)?.queryTokens).toEqual(['first', 'last']);
+    const single = { ...rest, queryStringParameters: { access_token: 'a b' } };
+    expect(callerOf(single)?.queryTokens).toEqual(['a b']);
+    expect(callerOf({ ...rest, queryStringParameters: { x: '1' } })?.queryTokens).toBeUndefined();
+    expect(callerOf(rest)?.queryTokens).toBeUndefined();
+  });
+
+  it('ALB: names and values decoded here, since the load balancer passes them as sent', () => {
+    const alb = loadEvent('alb-get') as Record<string, unknown>;
+    const single = { ...alb, queryStringParameters: { 'access%5Ftoken': 'a%2Bb+c' } };
+    expect(callerOf(single)?.queryTokens).toEqual(['a+b c']);
+    const multi = {
+      ...(loadEvent('alb-multi-value-get') as Record<string, unknown>),
+      multiValueQueryStringParameters: { access_token: ['one', 'two%3D'], other: ['x'] },
+    };
+    expect(callerOf(multi)?.queryTokens).toEqual(['one', 'two=']);
+    expect(callerOf({ ...alb, queryStringParameters: {} })?.queryTokens).toBeUndefined();
+  });
+
+  it('every Origin value, whatever the case of its name, through every front door', () => {
+    const headers = { Origin: 'https://evil.example', origin: 'null' };
+    expect(callerOf(v2('', { headers }))?.origins).toEqual(['https://evil.example', 'null']);
+    const rest = { ...loadEvent('rest-api-get'), multiValueHeaders: { ORIGIN: ['null'] } };
+    expect(callerOf(rest)?.origins).toEqual(['null']);
+    const alb = { ...loadEvent('alb-get'), headers: { origin: '' } };
+    expect(callerOf(alb)?.origins).toEqual(['']);
+    expect(callerOf(loadEvent('http-api-get'))?.origins).toEqual([]);
   });
 });

@@ -1,13 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type AccessPolicy, parsePolicy } from '../../handler/access/policy.ts';
 import { createPolicyCache, REFRESH_FAILING } from '../../handler/access/policy-cache.ts';
+import { faultName } from '../../handler/access/ssm-parameter.ts';
 
 const POLICY_A = parsePolicy('{"source_cidrs":["10.0.0.0/8"]}');
 const POLICY_B = parsePolicy('{"source_cidrs":["192.0.2.0/24"]}');
 
 /** A fault that says nothing about the policy, and one that is SSM's answer about it. */
-const transient = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-const definitive = () => Object.assign(new Error('not there'), { name: 'ParameterNotFound' });
+// As the SDK throws them: SSM's message (which may quote what it was sent) and the status.
+const sdkFault = (name: string, message: string) =>
+  Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
+const transient = () => sdkFault('ThrottlingException', 'Rate exceeded');
+const definitive = () => sdkFault('ParameterNotFound', 'not there');
 
 /** A cache on a clock the test moves, with a loader the test scripts call by call. */
 function setUp(ttlMs = 300_000, retryMs = 5_000, maxStaleMs = 60_000) {
@@ -23,6 +27,7 @@ function setUp(ttlMs = 300_000, retryMs = 5_000, maxStaleMs = 60_000) {
   const current = createPolicyCache({
     load,
     isTransient: (error) => (error as Error).name === 'ThrottlingException',
+    describe: faultName,
     ttlMs,
     retryMs,
     maxStaleMs,
@@ -68,7 +73,7 @@ describe('createPolicyCache', () => {
     advance(300_000);
     expect(await current()).toBe(POLICY_A);
     expect(warn).toHaveBeenCalledExactlyOnceWith(
-      `${REFRESH_FAILING}: ThrottlingException: Rate exceeded; transient; keeping the last good policy for at most 60 s more`,
+      `${REFRESH_FAILING}: ThrottlingException (HTTP 400); transient; keeping the last good policy for at most 60 s more`,
     );
   });
 
@@ -79,7 +84,7 @@ describe('createPolicyCache', () => {
     advance(300_000);
     expect(await current()).toBeUndefined();
     expect(warn).toHaveBeenCalledExactlyOnceWith(
-      `${REFRESH_FAILING}: ParameterNotFound: not there; definitive; refusing reads (503) until a read succeeds`,
+      `${REFRESH_FAILING}: ParameterNotFound (HTTP 400); definitive; refusing reads (503) until a read succeeds`,
     );
     // Between retries too: the dropped policy does not come back.
     advance(1_000);
@@ -172,6 +177,7 @@ describe('createPolicyCache', () => {
     const current = createPolicyCache({
       load: () => Promise.reject('a string, not an Error'),
       isTransient: () => false,
+      describe: faultName,
       ttlMs: 1_000,
       retryMs: 1_000,
       maxStaleMs: 1_000,

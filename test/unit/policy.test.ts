@@ -5,6 +5,7 @@ import {
   MAX_TOKEN_LENGTH,
   PolicyError,
   parsePolicy,
+  tokenOf,
   unmappedIpv4,
 } from '../../handler/access/policy.ts';
 import type { Caller } from '../../handler/access/verdict.ts';
@@ -15,6 +16,8 @@ const OTHER = 'svt_another-token-for-the-rotation-0000000000000';
 
 const read = (authorization: string[] = [], sourceIp?: string): Caller => ({
   authorization,
+  queryTokens: undefined,
+  origins: [],
   sourceIp,
 });
 
@@ -25,11 +28,11 @@ describe('parsePolicy', () => {
     );
     expect(policy.tokenDigests.map((d) => d.toString('hex'))).toEqual([sha256(TOKEN)]);
     expect(policy.networks?.ipv4.check('203.0.113.9', 'ipv4')).toBe(true);
-    expect(parsePolicy('{}')).toEqual({ tokenDigests: [], networks: undefined });
-    expect(parsePolicy('{"tokens_sha256":null,"source_cidrs":null}')).toEqual({
-      tokenDigests: [],
-      networks: undefined,
-    });
+    const empty = { tokenDigests: [], networks: undefined, pageOrigins: new Set() };
+    expect(parsePolicy('{}')).toEqual(empty);
+    expect(parsePolicy('{"tokens_sha256":null,"source_cidrs":null,"page_origins":null}')).toEqual(
+      empty,
+    );
   });
 
   it('accepts a digest in upper case (PowerShell Get-FileHash) as the same digest', () => {
@@ -72,6 +75,9 @@ describe('parsePolicy', () => {
 
 describe('parsePolicy, what it says of each refusal', () => {
   const hex = sha256('x');
+  const KNOWN = 'known: tokens_sha256, source_cidrs, page_origins';
+  const prefix = (n: number) =>
+    `source_cidrs[0] has a prefix length that is not a whole number from 0 to ${n} without leading zeros`;
   it.each([
     ['{tokens_sha256:', 'the value is not JSON'],
     ['5', 'the value is not a JSON object'],
@@ -79,7 +85,9 @@ describe('parsePolicy, what it says of each refusal', () => {
     ['"text"', 'the value is not a JSON object'],
     ['["abc"]', 'the value is not a JSON object'],
     ['null', 'the value is not a JSON object'],
-    [`{"${'k'.repeat(100)}":1}`, `unknown key "${'k'.repeat(40)}"`],
+    [`{"${'k'.repeat(100)}":1}`, `key 1 of the object is unknown (${KNOWN})`],
+    [`{"source_cidrs":[],"${TOKEN}":1}`, `key 2 of the object is unknown (${KNOWN})`],
+    ['{"tokens_sha256":[],"tokens_sha256":[]}', 'tokens_sha256 is given twice'],
     [`{"tokens_sha256":"${hex}"}`, 'tokens_sha256 is not an array'],
     [`{"tokens_sha256":["x${hex}"]}`, 'tokens_sha256[0] is not 64 hex digits'],
     [`{"tokens_sha256":["${hex}x"]}`, 'tokens_sha256[0] is not 64 hex digits'],
@@ -87,11 +95,11 @@ describe('parsePolicy, what it says of each refusal', () => {
     ['{"source_cidrs":"10.0.0.0/8"}', 'source_cidrs is not an array'],
     ['{"source_cidrs":["10.0.0.0/8",10]}', 'source_cidrs[1] is not a string'],
     ['{"source_cidrs":["300.1.1.1/8"]}', 'source_cidrs[0] is not an IP network'],
-    ['{"source_cidrs":["10.0.0.0/33"]}', 'source_cidrs[0] has a prefix length outside 0-32'],
-    ['{"source_cidrs":["10.0.0.0/+8"]}', 'source_cidrs[0] has a prefix length outside 0-32'],
-    ['{"source_cidrs":["10.0.0.0/1e1"]}', 'source_cidrs[0] has a prefix length outside 0-32'],
-    ['{"source_cidrs":["10.0.0.0/8x"]}', 'source_cidrs[0] has a prefix length outside 0-32'],
-    ['{"source_cidrs":["2001:db8::/129"]}', 'source_cidrs[0] has a prefix length outside 0-128'],
+    ['{"source_cidrs":["10.0.0.0/33"]}', prefix(32)],
+    ['{"source_cidrs":["10.0.0.0/+8"]}', prefix(32)],
+    ['{"source_cidrs":["10.0.0.0/1e1"]}', prefix(32)],
+    ['{"source_cidrs":["10.0.0.0/8x"]}', prefix(32)],
+    ['{"source_cidrs":["2001:db8::/129"]}', prefix(128)],
   ])('%s: %s', (text, message) => {
     expect(() => parsePolicy(text)).toThrow(new PolicyError(message));
   });
@@ -104,10 +112,8 @@ describe('parsePolicy, what it says of each refusal', () => {
     ['::/0', ['2001:db8::1', 'fe80::1', 'fe80::1%eth0'], ['203.0.113.9', '::ffff:203.0.113.9']],
   ])('accepts %s at the prefix bounds, and applies it exactly', (cidr, inside, outside) => {
     const policy = parsePolicy(JSON.stringify({ source_cidrs: [cidr] }));
-    for (const sourceIp of inside)
-      expect(decide(policy, { authorization: [], sourceIp })).toBe(undefined);
-    for (const sourceIp of outside)
-      expect(decide(policy, { authorization: [], sourceIp })).toBe('forbidden');
+    for (const sourceIp of inside) expect(decide(policy, read([], sourceIp))).toBe(undefined);
+    for (const sourceIp of outside) expect(decide(policy, read([], sourceIp))).toBe('forbidden');
   });
 });
 
@@ -153,13 +159,23 @@ describe('decide: the admission table', () => {
     ['a trailing space', `Bearer ${TOKEN} `],
     ['no scheme', TOKEN],
     ['Basic', `Basic ${TOKEN}`],
-    ['an empty token', 'Bearer '],
-  ])('treats a header Synapse cannot parse (%s) as a missing token', (_name, header) => {
-    expect(decide(tokens, read([header]))).toBe('missing-token');
+    ['a scheme alone', 'Bearer'],
+    ['an empty value', ''],
+  ])(
+    'answers a header Synapse cannot parse (%s) as Synapse does: an invalid header',
+    (_n, header) => {
+      expect(decide(tokens, read([header]))).toBe('invalid-authorization-header');
+    },
+  );
+
+  it('reads `Bearer ` with nothing after it as the empty token, which is unknown', () => {
+    expect(decide(tokens, read(['Bearer ']))).toBe('unknown-token');
   });
 
   it('admits nobody who sends two Authorization headers, even if one is listed', () => {
-    expect(decide(tokens, read([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]))).toBe('missing-token');
+    expect(decide(tokens, read([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]))).toBe(
+      'too-many-authorization-headers',
+    );
   });
 
   it('refuses the digest itself sent as a token', () => {
@@ -249,5 +265,214 @@ describe('unmappedIpv4', () => {
     'fe80::1%eth0',
   ])('finds no IPv4 host in %s', (address) => {
     expect(unmappedIpv4(address)).toBeUndefined();
+  });
+});
+
+describe('tokenOf: where Synapse takes the token from', () => {
+  const caller = (authorization: string[], queryTokens?: string[]): Caller => ({
+    authorization,
+    queryTokens,
+    origins: [],
+    sourceIp: undefined,
+  });
+
+  it('takes the header, or else the first access_token query parameter', () => {
+    expect(tokenOf(caller([`Bearer ${TOKEN}`]))).toEqual({ token: TOKEN });
+    expect(tokenOf(caller([], [TOKEN, OTHER]))).toEqual({ token: TOKEN });
+    expect(tokenOf(caller([], ['']))).toEqual({ token: '' });
+  });
+
+  it('refuses a header and a query parameter together, even an empty one', () => {
+    expect(tokenOf(caller([`Bearer ${TOKEN}`], [TOKEN]))).toBe('mixed-token-sources');
+    expect(tokenOf(caller([`Bearer ${TOKEN}`], ['']))).toBe('mixed-token-sources');
+    expect(tokenOf(caller(['not even valid'], ['']))).toBe('mixed-token-sources');
+  });
+
+  it('names no token without a header or a parameter', () => {
+    expect(tokenOf(caller([]))).toBe('missing-token');
+    expect(tokenOf(caller([], []))).toBe('missing-token');
+  });
+});
+
+describe('decide: tokens in the query string', () => {
+  const tokens = parsePolicy(JSON.stringify({ tokens_sha256: [sha256(TOKEN)] }));
+  const query = (queryTokens: string[], authorization: string[] = []): Caller => ({
+    authorization,
+    queryTokens,
+    origins: [],
+    sourceIp: undefined,
+  });
+
+  it('admits a listed token given as access_token, and only the first value counts', () => {
+    expect(decide(tokens, query([TOKEN]))).toBeUndefined();
+    expect(decide(tokens, query([TOKEN, OTHER]))).toBeUndefined();
+    expect(decide(tokens, query([OTHER, TOKEN]))).toBe('unknown-token');
+  });
+
+  it('answers an empty access_token as an unknown token, and both sources as mixed', () => {
+    expect(decide(tokens, query(['']))).toBe('unknown-token');
+    expect(decide(tokens, query([TOKEN], [`Bearer ${TOKEN}`]))).toBe('mixed-token-sources');
+  });
+});
+
+describe('decide: web pages are not admitted by the address they borrow', () => {
+  const PAGE = 'https://admin.example.org';
+  const INSIDE = '203.0.113.9';
+  const networks = parsePolicy(JSON.stringify({ source_cidrs: ['203.0.113.0/24'] }));
+  const both = parsePolicy(
+    JSON.stringify({ tokens_sha256: [sha256(TOKEN)], source_cidrs: ['203.0.113.0/24'] }),
+  );
+  const listing = parsePolicy(
+    JSON.stringify({ source_cidrs: ['203.0.113.0/24'], page_origins: [PAGE] }),
+  );
+  const page = (origins: string[], authorization: string[] = []): Caller => ({
+    authorization,
+    queryTokens: undefined,
+    origins,
+    sourceIp: INSIDE,
+  });
+
+  it('refuses any Origin from inside a listed network, as every refusal is answered', () => {
+    for (const origin of ['https://evil.example', 'null', '', PAGE]) {
+      expect(decide(networks, page([origin]))).toBe('forbidden');
+      expect(decide(both, page([origin]))).toBe('missing-token');
+    }
+    // Control: the same address without an Origin is admitted.
+    expect(decide(networks, page([]))).toBeUndefined();
+  });
+
+  it('admits a page anywhere with a listed token', () => {
+    const outside = {
+      ...page(['https://evil.example'], [`Bearer ${TOKEN}`]),
+      sourceIp: '192.0.2.1',
+    };
+    expect(decide(both, outside)).toBeUndefined();
+  });
+
+  it('lets a listed page origin be admitted by the network, and no other', () => {
+    expect(decide(listing, page([PAGE]))).toBeUndefined();
+    expect(decide(listing, page(['https://admin.example.org:8443']))).toBe('forbidden');
+    expect(decide(listing, page(['http://admin.example.org']))).toBe('forbidden');
+    expect(decide(listing, page([PAGE, PAGE]))).toBe('forbidden');
+    expect(decide(listing, page([`${PAGE}, ${PAGE}`]))).toBe('forbidden');
+    // A listed origin is no credential: outside the networks it admits nothing.
+    expect(decide(listing, { ...page([PAGE]), sourceIp: '192.0.2.1' })).toBe('forbidden');
+  });
+});
+
+describe('parsePolicy: a policy means what it says, or is refused', () => {
+  const refusal = (text: string): string => {
+    try {
+      parsePolicy(text);
+    } catch (error) {
+      expect(error).toBeInstanceOf(PolicyError);
+      return (error as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('refuses a key given twice, which JSON.parse would read by its last value', () => {
+    const digest = sha256(TOKEN);
+    const twice = `{"tokens_sha256":[],"tokens_sha256":["${digest}"]}`;
+    expect(refusal(twice)).toBe('tokens_sha256 is given twice');
+    // Escapes spell the same key; spaces before the colon change nothing.
+    expect(refusal(`{"source_cidrs":[] , "source\\u005fcidrs" \n : []}`)).toBe(
+      'source_cidrs is given twice',
+    );
+    // Keys of nested values and strings that look like keys are not the policy's keys.
+    expect(refusal(`{"tokens_sha256":["${digest}"],"source_cidrs":["10.0.0.0/8"]}`)).toBe(
+      'accepted',
+    );
+    expect(refusal('{"source_cidrs":["\\"source_cidrs\\":"]}')).toBe(
+      'source_cidrs[0] is not an IP network',
+    );
+  });
+
+  it.each([
+    ['198.51.100.99/24', 32],
+    ['10.0.0.1/8', 32],
+    ['192.168.1.128/24', 32],
+    ['0.0.0.1/0', 32],
+    ['2001:db8::1/64', 128],
+    ['2001:db8:0:1::/48', 128],
+    ['::ffff:203.0.113.9/120', 128],
+  ])('refuses %s, a host address with a network prefix', (cidr, hostPrefix) => {
+    const message = refusal(JSON.stringify({ source_cidrs: ['10.0.0.0/8', cidr] }));
+    expect(message).toBe(
+      `source_cidrs[1] has host bits set: write the network's own address before the /, or the address with /${hostPrefix} for one host`,
+    );
+  });
+
+  it.each([
+    '198.51.100.0/24',
+    '198.51.100.99/32',
+    '10.0.0.0/8',
+    '0.0.0.0/0',
+    '2001:db8::/32',
+    '2001:db8:0:1::/64',
+    '2001:db8::1/128',
+    '::/0',
+    '::ffff:203.0.113.0/120',
+    'fe80::/10',
+  ])('accepts %s, a network address', (cidr) => {
+    expect(refusal(JSON.stringify({ source_cidrs: [cidr] }))).toBe('accepted');
+  });
+
+  it('refuses an IPv6 zone id, which no gateway reports', () => {
+    expect(refusal('{"source_cidrs":["fe80::1%eth0"]}')).toBe(
+      'source_cidrs[0] has a zone id (%…): remove it',
+    );
+    expect(refusal('{"source_cidrs":["fe80::%1/64"]}')).toBe(
+      'source_cidrs[0] has a zone id (%…): remove it',
+    );
+  });
+
+  it.each(['10.0.0.0/08', '10.0.0.0/008', '2001:db8::/032', '10.0.0.0/-0'])(
+    'refuses %s, a prefix with a sign or leading zeros',
+    (cidr) => {
+      expect(refusal(JSON.stringify({ source_cidrs: [cidr] }))).toMatch(/without leading zeros$/);
+    },
+  );
+
+  it('accepts the prefix 0 and the whole range at each bound', () => {
+    expect(refusal('{"source_cidrs":["0.0.0.0/0","10.0.0.0/8","1.2.3.4/32","::1/128"]}')).toBe(
+      'accepted',
+    );
+  });
+
+  it('reads a value after a byte-order mark as the JSON it is', () => {
+    const policy = parsePolicy(`\uFEFF${JSON.stringify({ tokens_sha256: [sha256(TOKEN)] })}`);
+    expect(decide(policy, read([`Bearer ${TOKEN}`]))).toBeUndefined();
+    expect(refusal('\uFEFF\uFEFF{}')).toBe('the value is not JSON');
+  });
+
+  it.each([
+    ['a trailing slash', 'https://admin.example.org/'],
+    ['a path', 'https://admin.example.org/admin'],
+    ['upper case', 'https://Admin.example.org'],
+    ['a default port', 'https://admin.example.org:443'],
+    ['another scheme', 'ftp://admin.example.org'],
+    ['no scheme', 'admin.example.org'],
+    ['a wildcard', 'https://*.example.org'],
+  ])('refuses a page origin with %s', (_name, origin) => {
+    const text = JSON.stringify({ source_cidrs: ['10.0.0.0/8'], page_origins: [origin] });
+    expect(refusal(text)).toBe(
+      'page_origins[0] is not an origin as browsers send it: https://host or https://host:port, lower case, no path or trailing slash',
+    );
+  });
+
+  it('refuses the opaque origin null, a number, and origins without networks', () => {
+    const withNetworks = (origins: unknown[]) =>
+      refusal(JSON.stringify({ source_cidrs: ['10.0.0.0/8'], page_origins: origins }));
+    expect(withNetworks(['null'])).toBe(
+      'page_origins[0] is the opaque origin null, which any page can send',
+    );
+    expect(withNetworks(['http://localhost:8080', 5])).toBe('page_origins[1] is not a string');
+    expect(withNetworks(['http://localhost:8080', 'http://[::1]:8080'])).toBe('accepted');
+    expect(refusal('{"page_origins":"https://a.example"}')).toBe('page_origins is not an array');
+    expect(refusal('{"tokens_sha256":[],"page_origins":["https://a.example"]}')).toBe(
+      'page_origins is given without source_cidrs, and alone admits nobody',
+    );
+    expect(refusal('{"tokens_sha256":[],"page_origins":[]}')).toBe('accepted');
   });
 });

@@ -104,6 +104,21 @@ describe('refusals from the access policy', () => {
   it.each([
     ['missing-token', 401, '{"errcode":"M_MISSING_TOKEN","error":"Missing access token"}'],
     [
+      'mixed-token-sources',
+      401,
+      '{"errcode":"M_MISSING_TOKEN","error":"Mixing Authorization headers and access_token query parameters."}',
+    ],
+    [
+      'too-many-authorization-headers',
+      401,
+      '{"errcode":"M_MISSING_TOKEN","error":"Too many Authorization headers."}',
+    ],
+    [
+      'invalid-authorization-header',
+      401,
+      '{"errcode":"M_MISSING_TOKEN","error":"Invalid Authorization header."}',
+    ],
+    [
       'unknown-token',
       401,
       '{"errcode":"M_UNKNOWN_TOKEN","error":"Invalid access token passed.","soft_logout":false}',

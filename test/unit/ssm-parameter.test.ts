@@ -1,8 +1,11 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, type ParameterType, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PolicyError } from '../../handler/access/policy.ts';
 import {
+  faultName,
   isTransientFault,
+  ParameterError,
   readParameter,
   SSM_LIMITS,
   ssmClient,
@@ -26,6 +29,24 @@ describe('readParameter', () => {
     const calls = ssm.commandCalls(GetParameterCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input).toEqual({ Name: '/synapse/policy', WithDecryption: true });
+  });
+
+  it.each<ParameterType>(['String', 'SecureString'])('reads a %s parameter', async (Type) => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: '/p', Type, Value: '{}' } });
+    expect(await readParameter('/p')).toBe('{}');
+  });
+
+  it.each<[string, ParameterType | undefined]>([
+    ['a StringList', 'StringList'],
+    ['a type SSM may add one day', 'JsonDocument' as ParameterType],
+    ['no type at all', undefined],
+  ])('refuses %s: the policy is a String or SecureString', async (_name, Type) => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: '/p', Type, Value: '{}' } });
+    const read = readParameter('/p');
+    await expect(read).rejects.toThrow(
+      new ParameterError('the parameter is not of type String or SecureString'),
+    );
+    await expect(read).rejects.toBeInstanceOf(ParameterError);
   });
 
   it('rejects a parameter without a value', async () => {
@@ -120,5 +141,49 @@ describe('isTransientFault: faults that say nothing about the policy', () => {
     ['nothing at all', undefined],
   ])('%s is an answer about the policy', (_name, error) => {
     expect(isTransientFault(error)).toBe(false);
+  });
+});
+
+describe('faultName: a failed read named for the log, without its content', () => {
+  it.each([
+    [
+      'an SSM error: its name and status, not the message SSM wrote',
+      sdkError('AccessDeniedException', {
+        message: 'User arn:aws:sts::123456789012:assumed-role/x is not authorized',
+        $metadata: { httpStatusCode: 400 },
+      }),
+      'AccessDeniedException (HTTP 400)',
+    ],
+    [
+      'a connection fault: its code',
+      sdkError('Error', { code: 'ECONNREFUSED' }),
+      'Error ECONNREFUSED',
+    ],
+    [
+      'a code equal to the name, once',
+      sdkError('TimeoutError', { code: 'TimeoutError' }),
+      'TimeoutError',
+    ],
+    [
+      'an answer the SDK could not parse, whose message quotes the body',
+      sdkError('SyntaxError', {
+        message: 'Unexpected token in JSON: {"Parameter":{"Value":"{"tokens_sha256"',
+        $metadata: { httpStatusCode: 200 },
+      }),
+      'SyntaxError (HTTP 200)',
+    ],
+    [
+      "the function's own refusal of the value, by position",
+      new PolicyError('tokens_sha256[2] is not 64 hex digits'),
+      'PolicyError: tokens_sha256[2] is not 64 hex digits',
+    ],
+    [
+      "the function's own refusal of the parameter",
+      new ParameterError('the parameter has no value'),
+      'ParameterError: the parameter has no value',
+    ],
+    ['something that is not an Error', 'a string', 'unknown fault'],
+  ])('%s', (_name, error, named) => {
+    expect(faultName(error)).toBe(named);
   });
 });
