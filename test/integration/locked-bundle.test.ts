@@ -16,6 +16,7 @@ import {
   THROTTLED,
 } from '../../scripts/servers/ssm-endpoint.ts';
 import { exportProject, freshDir } from '../build/workspace.ts';
+import { VERSION_PATH } from '../../scripts/synapse-reference.ts';
 import { loadEvent } from '../fixtures.ts';
 import { type BundleProcess, startBundle } from '../support/bundle-process.ts';
 
@@ -27,10 +28,8 @@ const FRAGMENTS = ['1.141', 'secret-branch', 'abc1234', 'dirty', process.version
 const TOKEN = 'svt_locked-bundle-token-0123456789-abcdefghijklmnop';
 const DIGEST = createHash('sha256').update(TOKEN).digest('hex');
 const TTL_SECONDS = 1;
-const GOOD: SsmBehaviour = {
-  kind: 'value',
-  value: JSON.stringify({ tokens_sha256: [DIGEST], source_cidrs: ['203.0.113.0/24'] }),
-};
+const GOOD_VALUE = JSON.stringify({ tokens_sha256: [DIGEST], source_cidrs: ['203.0.113.0/24'] });
+const GOOD: SsmBehaviour = { kind: 'value', value: GOOD_VALUE };
 const value = (policy: unknown): SsmBehaviour => ({
   kind: 'value',
   value: JSON.stringify(policy),
@@ -163,12 +162,183 @@ describe('a caller the policy did not admit learns nothing of the version', () =
     }
   });
 
-  it('a direct invocation, which IAM has authenticated, gets the version document', async () => {
+  it('an event of no known shape gets no version: the invocation fails, naming the formats', async () => {
+    // Once a direct invocation got the document; but a REST API non-proxy integration
+    // passes the request body as the event, and the function cannot tell the two apart.
     const instance = await coldStart(GOOD);
-    expect(await instance.ask({})).toEqual({
+    const shapes = [
+      {},
+      { httpMethodx: 'GET', server_version: 1 },
+      { version: '2.0', path: VERSION_PATH, method: 'GET', requestContext: { identity: {} } },
+      { raw_path: VERSION_PATH, method: 'GET', headers: {} },
+      { requestContext: { routeKey: '$default', eventType: 'MESSAGE', connectionId: 'c' } },
+    ];
+    for (const shape of shapes) {
+      const failed = (await instance.ask(shape)) as Record<string, unknown>;
+      expect(failed.errorMessage).toMatch(
+        /^not an HTTP event this function answers: .* function URL events are answered$/,
+      );
+      // The message alone: no stack, no file, nothing of the version.
+      expect(failed.stackTrace).toEqual([`Error: ${failed.errorMessage}`]);
+      for (const fragment of FRAGMENTS) expect(JSON.stringify(failed)).not.toContain(fragment);
+    }
+  });
+
+  it('an open bundle still answers a direct invocation with the document', async () => {
+    const open = await startBundle(root, { ACCESS_POLICY_PARAMETER: '' });
+    instances.push(open);
+    expect(await open.ask({})).toEqual({
       server_version: VERSION,
       python_version: process.versions.node,
     });
+  });
+});
+
+describe("Synapse's token rules, through every front door", () => {
+  const MISSING = (error: string) => JSON.stringify({ errcode: 'M_MISSING_TOKEN', error });
+  const UNKNOWN = JSON.stringify({
+    errcode: 'M_UNKNOWN_TOKEN',
+    error: 'Invalid access token passed.',
+    soft_logout: false,
+  });
+  const withQuery = (door: string, query: Record<string, string[]>, authorization?: string) => {
+    const event = loadEvent(door) as Record<string, unknown> & { headers?: Record<string, string> };
+    const pairs = Object.entries(query).flatMap(([k, vs]) =>
+      vs.map((v): [string, string] => [k, v]),
+    );
+    const headers: Record<string, string> = authorization ? { authorization } : {};
+    switch (door) {
+      case 'http-api-get':
+      case 'function-url-get':
+        event.rawQueryString = new URLSearchParams(pairs).toString();
+        event.headers = { ...event.headers, ...headers };
+        break;
+      case 'rest-api-get':
+        event.queryStringParameters = Object.fromEntries(pairs);
+        event.multiValueQueryStringParameters = query;
+        event.headers = { ...event.headers, ...headers };
+        event.multiValueHeaders = Object.fromEntries(
+          Object.entries(headers).map(([k, v]) => [k, [v]]),
+        );
+        break;
+      case 'alb-get':
+        // As sent, percent-encoded: the load balancer decodes nothing.
+        event.queryStringParameters = Object.fromEntries(
+          pairs.map(([k, v]) => [k, encodeURIComponent(v as string)]),
+        );
+        event.headers = { ...event.headers, ...headers };
+        break;
+      case 'alb-multi-value-get':
+        event.multiValueQueryStringParameters = Object.fromEntries(
+          Object.entries(query).map(([k, vs]) => [k, vs.map(encodeURIComponent)]),
+        );
+        event.multiValueHeaders = {
+          ...(event.multiValueHeaders as object),
+          ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+        };
+        break;
+    }
+    return event;
+  };
+  const DOORS = [
+    'http-api-get',
+    'function-url-get',
+    'rest-api-get',
+    'alb-get',
+    'alb-multi-value-get',
+  ];
+
+  it.each(DOORS)('%s: the access_token parameter, or the header, never both', async (door) => {
+    const instance = await coldStart(value({ tokens_sha256: [DIGEST] }));
+    const lastOnly = door === 'alb-get';
+    const cases: [Record<string, string[]>, string | undefined, number, string | undefined][] = [
+      [{ access_token: [TOKEN] }, undefined, 200, undefined],
+      // Synapse reads the first value. An ALB without multi-value headers passes only the
+      // last value of a repeated parameter (docs/access-policy.md says so): that one counts.
+      [{ access_token: [TOKEN, 'second'] }, undefined, lastOnly ? 401 : 200, undefined],
+      [{ access_token: ['first', TOKEN] }, undefined, lastOnly ? 200 : 401, undefined],
+      [{ access_token: [''] }, undefined, 401, UNKNOWN],
+      [
+        { access_token: [TOKEN] },
+        `Bearer ${TOKEN}`,
+        401,
+        MISSING('Mixing Authorization headers and access_token query parameters.'),
+      ],
+      [
+        { access_token: [''] },
+        `Bearer ${TOKEN}`,
+        401,
+        MISSING('Mixing Authorization headers and access_token query parameters.'),
+      ],
+      [{}, `bearer ${TOKEN}`, 401, MISSING('Invalid Authorization header.')],
+      [{}, `Bearer ${TOKEN}, Bearer x`, 401, MISSING('Invalid Authorization header.')],
+      [{}, 'Bearer ', 401, UNKNOWN],
+      [{}, undefined, 401, MISSING('Missing access token')],
+      [{ x: ['1'] }, `Bearer ${TOKEN}`, 200, undefined],
+    ];
+    for (const [query, authorization, status, body] of cases) {
+      const answer = await ask(instance, withQuery(door, query, authorization));
+      const name = `${JSON.stringify(query)} ${authorization}`;
+      expect(answer.statusCode, name).toBe(status);
+      if (body !== undefined) {
+        expect(answer.body, name).toBe(body);
+        expectNothingOfTheVersion(answer);
+      }
+    }
+  });
+
+  it('two Authorization values, as an ALB with multi-value headers passes them: too many', async () => {
+    const instance = await coldStart(value({ tokens_sha256: [DIGEST] }));
+    const event = loadEvent('alb-multi-value-get') as Record<string, unknown>;
+    event.multiValueHeaders = { authorization: [`Bearer ${TOKEN}`, `Bearer ${TOKEN}`] };
+    const answer = await ask(instance, event);
+    expect(answer.statusCode).toBe(401);
+    expect(answer.body).toBe(MISSING('Too many Authorization headers.'));
+  });
+});
+
+describe('a web page inside an admitted network', () => {
+  const fromPage = (origin: string | undefined, authorization?: string, head = false) => {
+    const event = read(authorization, '203.0.113.5') as { headers: Record<string, string> };
+    if (origin !== undefined) event.headers.origin = origin;
+    if (head)
+      (
+        event as unknown as { requestContext: { http: { method: string } } }
+      ).requestContext.http.method = 'HEAD';
+    return event;
+  };
+
+  it('is not admitted by the address the browser lends it, GET or HEAD, whatever its origin', async () => {
+    const networks = await coldStart(value({ source_cidrs: ['203.0.113.0/24'] }));
+    const both = await coldStart(GOOD);
+    for (const origin of ['https://evil.example', 'null', 'https://admin.example.org']) {
+      for (const head of [false, true]) {
+        const forbidden = await ask(networks, fromPage(origin, undefined, head));
+        expect(forbidden.statusCode).toBe(403);
+        expectNothingOfTheVersion(forbidden);
+        const missing = await ask(both, fromPage(origin, undefined, head));
+        expect(missing.statusCode).toBe(401);
+        expectNothingOfTheVersion(missing);
+      }
+    }
+    // Control: the same request without Origin, as curl or a probe sends it.
+    expect((await ask(networks, fromPage(undefined))).statusCode).toBe(200);
+    // A token admits a page from anywhere.
+    expect((await ask(both, fromPage('https://evil.example', `Bearer ${TOKEN}`))).statusCode).toBe(
+      200,
+    );
+  });
+
+  it('is admitted by the network when the policy lists its origin, and no other page is', async () => {
+    const instance = await coldStart(
+      value({ source_cidrs: ['203.0.113.0/24'], page_origins: ['https://admin.example.org'] }),
+    );
+    const listed = await ask(instance, fromPage('https://admin.example.org'));
+    expect(listed.statusCode).toBe(200);
+    expect(JSON.parse(listed.body).server_version).toBe(VERSION);
+    const other = await ask(instance, fromPage('https://admin.example.org.evil.example'));
+    expect(other.statusCode).toBe(403);
+    expectNothingOfTheVersion(other);
   });
 });
 
@@ -203,6 +373,15 @@ describe('a warm instance answers what a cold start would once the TTL has passe
     ['read permission removed', DENIED],
     ['a value that is not JSON', { kind: 'value', value: '{"tokens_sha256":' } as const],
     ['a value that does not validate', value({ tokens_sha256: ['not-a-digest'] })],
+    [
+      'a key given twice, a revocation written first',
+      { kind: 'value', value: `{"tokens_sha256":[],"tokens_sha256":["${DIGEST}"]}` } as const,
+    ],
+    ['a network with host bits set', value({ source_cidrs: ['198.51.100.99/24'] })],
+    ['an IPv6 zone id', value({ source_cidrs: ['fe80::1%eth0'], tokens_sha256: [DIGEST] })],
+    ['a prefix with a leading zero', value({ source_cidrs: ['10.0.0.0/08'] })],
+    ['a StringList', { kind: 'value', value: GOOD_VALUE, type: 'StringList' } as const],
+    ['an answer SSM never sends', { kind: 'malformed', body: `<html>${DIGEST}` } as const],
   ])('%s: 503, never the last good policy', async (_name, fault) => {
     const warm = await coldStart(GOOD);
     expect((await ask(warm, read(`Bearer ${TOKEN}`))).statusCode).toBe(200);
@@ -255,6 +434,38 @@ describe('digests', () => {
     const instance = await coldStart(value({ tokens_sha256: [DIGEST.toUpperCase()] }));
     expect((await ask(instance, read(`Bearer ${TOKEN}`))).statusCode).toBe(200);
     expect((await ask(instance, read('Bearer svt_other'))).statusCode).toBe(401);
+  });
+});
+
+describe('what a policy says, read as written', () => {
+  it('a value after a byte-order mark is the policy it spells', async () => {
+    const instance = await coldStart({ kind: 'value', value: `\uFEFF${GOOD_VALUE}` });
+    expect((await ask(instance, read(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+  });
+
+  it('a refused policy is logged by the position of the fault, never its content', async () => {
+    // A token pasted where a key belongs: the log must not carry it.
+    const instance = await coldStart({
+      kind: 'value',
+      value: `{"source_cidrs":[],"${TOKEN}":[]}`,
+    });
+    expect((await ask(instance, read(`Bearer ${TOKEN}`))).statusCode).toBe(503);
+    const failures = instance
+      .log()
+      .split('\n')
+      .filter((line) => line.includes(REFRESH_FAILING));
+    expect(failures).toEqual([
+      `${REFRESH_FAILING}: PolicyError: key 2 of the object is unknown (known: tokens_sha256, source_cidrs, page_origins); definitive; refusing reads (503) until a read succeeds`,
+    ]);
+  });
+
+  it("SSM's refusals are logged by name and status, not by SSM's message", async () => {
+    const instance = await coldStart(DENIED);
+    expect((await ask(instance, read())).statusCode).toBe(503);
+    expect(instance.log()).toContain(
+      `${REFRESH_FAILING}: AccessDeniedException (HTTP 400); definitive;`,
+    );
+    expect(instance.log()).not.toContain('(injected)');
   });
 });
 

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface BundleProcess {
-  /** Answers one event with the bundle's handler, as a warm Lambda instance would. */
+  /**
+   * Answers one event with the bundle's handler, as a warm Lambda instance would; a failed
+   * invocation answers `{ errorType, errorMessage, stackTrace }`, as Lambda reports one.
+   */
   ask: (event: unknown) => Promise<unknown>;
   /** Everything the instance has written to stderr (its log) so far. */
   log: () => string;
@@ -25,7 +28,13 @@ export async function startBundle(
     const { handler } = await import(${JSON.stringify(join(root, 'dist', 'handler.js'))});
     process.stdout.write('ready\\n');
     for await (const line of createInterface({ input: process.stdin })) {
-      process.stdout.write(JSON.stringify(await handler(JSON.parse(line))) + '\\n');
+      // A failed invocation, as Lambda's runtime reports it to the caller.
+      const result = await handler(JSON.parse(line)).catch((error) => ({
+        errorType: error.name,
+        errorMessage: error.message,
+        stackTrace: String(error.stack).split('\\n'),
+      }));
+      process.stdout.write(JSON.stringify(result) + '\\n');
     }`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
     env: { PATH: process.env.PATH, ...env },
