@@ -152,6 +152,17 @@ describe('source addresses', () => {
     expect(await ask(event)).toBe(401);
   });
 
+  it.each<[string, Headers]>([
+    ['an Origin', { origin: 'https://evil.example' }],
+    ['the opaque origin', { origin: 'null' }],
+    ['an empty Origin', { origin: '' }],
+    ['an Origin in capitals', { ORIGIN: 'https://evil.example' }],
+    ['two Origins', { origin: ['https://a.example', 'https://b.example'] }],
+  ])('a web page inside the network, with %s: not admitted by its address', async (_n, headers) => {
+    expect(await ask(doors['payload 2.0']?.(headers, INSIDE))).toBe(401);
+    expect(await ask(doors['payload 1.0']?.(headers, INSIDE))).toBe(401);
+  });
+
   it('an ALB event claiming an address inside the network in X-Forwarded-For', async () => {
     expect(await ask(doors['ALB multi-value']?.({}, INSIDE))).toBe(401);
   });

@@ -50,7 +50,15 @@ const sourceIp = fc.oneof(
 );
 
 const headerName = fc.oneof(
-  fc.constantFrom('authorization', 'Authorization', 'AUTHORIZATION', 'x-forwarded-for', 'host'),
+  fc.constantFrom(
+    'authorization',
+    'Authorization',
+    'AUTHORIZATION',
+    'x-forwarded-for',
+    'host',
+    'origin',
+    'Origin',
+  ),
   nastyString,
 );
 
