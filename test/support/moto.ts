@@ -19,6 +19,8 @@ export interface Moto {
   url: string;
   /** `aws ssm put-parameter … --type SecureString --overwrite`, through awscli. */
   putSecureString: (name: string, value: string) => Promise<void>;
+  /** `aws ssm put-parameter … --type <type> --overwrite`, through awscli (String, StringList…). */
+  putParameter: (name: string, value: string, type: string) => Promise<void>;
   /** `aws ssm delete-parameter --name …`, through awscli. */
   deleteParameter: (name: string) => Promise<void>;
   stop: () => Promise<void>;
@@ -45,8 +47,10 @@ export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
     });
   };
   // --overwrite creates the parameter too, so the README's one command serves both.
+  const putParameter = (name: string, value: string, type: string) =>
+    ssm('put-parameter', '--name', name, '--type', type, '--overwrite', '--value', value);
   const putSecureString = (name: string, value: string) =>
-    ssm('put-parameter', '--name', name, '--type', 'SecureString', '--overwrite', '--value', value);
+    putParameter(name, value, 'SecureString');
   const deleteParameter = (name: string) => ssm('delete-parameter', '--name', name);
-  return { url, putSecureString, deleteParameter, stop };
+  return { url, putSecureString, putParameter, deleteParameter, stop };
 }
