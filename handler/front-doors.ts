@@ -54,6 +54,23 @@ function headerValues(headers: Loose | undefined, name: string): string[] {
   return values;
 }
 
+/**
+ * Every Origin value of the map the front door reads. An Origin in either map, with any
+ * value, null included, marks a web page: where the maps disagree, or a value is missing,
+ * the request counts as a page whose origin is `''`, which no policy lists.
+ */
+function originsOf(event: Loose, headers: Loose | undefined): string[] {
+  const values = headerValues(headers, 'origin');
+  return values.length === 0 && sentOrigin(event) ? [''] : values;
+}
+
+function sentOrigin(event: Loose): boolean {
+  return [record(event.multiValueHeaders), record(event.headers)].some(
+    (headers) =>
+      headers !== undefined && Object.keys(headers).some((name) => name.toLowerCase() === 'origin'),
+  );
+}
+
 const ACCESS_TOKEN = 'access_token';
 
 /** The `access_token` values of a query string, decoded as a form is; undefined if none. */
@@ -124,7 +141,7 @@ export function readCaller({ door, event, context }: Arrival): Caller {
           typeof event.rawQueryString === 'string'
             ? queryTokensOf(event.rawQueryString)
             : parameterTokens(event, false),
-        origins: headerValues(headers, 'origin'),
+        origins: originsOf(event, headers),
         sourceIp: text(record(context?.http)?.sourceIp) || undefined,
       };
     }
@@ -132,7 +149,7 @@ export function readCaller({ door, event, context }: Arrival): Caller {
       return {
         authorization: headerValues(headersOf(event), 'authorization'),
         queryTokens: parameterTokens(event, false),
-        origins: headerValues(headersOf(event), 'origin'),
+        origins: originsOf(event, headersOf(event)),
         sourceIp: text(record(context?.identity)?.sourceIp) || undefined,
       };
     case 'alb':
@@ -140,7 +157,7 @@ export function readCaller({ door, event, context }: Arrival): Caller {
       return {
         authorization: headerValues(headersOf(event), 'authorization'),
         queryTokens: parameterTokens(event, true),
-        origins: headerValues(headersOf(event), 'origin'),
+        origins: originsOf(event, headersOf(event)),
         // A load balancer reports its peer only in X-Forwarded-For, which a client can
         // forge when the balancer is set to preserve it: no trusted address is claimed.
         sourceIp: undefined,

@@ -2,6 +2,7 @@
 // esbuild puts it (and the SDK) in chunks that open mode never loads.
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { PolicyError } from './policy.ts';
 
 /** Bounds on one read, well inside the function's 5-second timeout. */
 export const SSM_LIMITS = {
@@ -30,6 +31,8 @@ export class ParameterError extends Error {
   override name = 'ParameterError';
 }
 
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
 // A StringList is a list, and what its commas mean is not what the policy's JSON means.
 const POLICY_TYPES = new Set(['String', 'SecureString']);
 
@@ -43,7 +46,9 @@ export async function readParameter(name: string): Promise<string> {
   );
   const value = output.Parameter?.Value;
   if (typeof value !== 'string') throw new ParameterError('the parameter has no value');
+  // Stryker disable next-line OptionalChaining: a value was read above, so Parameter exists
   const type = output.Parameter?.Type;
+  // Stryker disable next-line StringLiteral: any text that is no type name is refused alike
   if (!POLICY_TYPES.has(type ?? '')) {
     throw new ParameterError('the parameter is not of type String or SecureString');
   }
@@ -58,12 +63,14 @@ export async function readParameter(name: string): Promise<string> {
  */
 export function faultName(error: unknown): string {
   if (!(error instanceof Error)) return 'unknown fault';
-  if (error instanceof ParameterError || error.name === 'PolicyError') {
+  // By class, never by name: an SSM answer names its error itself (`__type`).
+  if (error instanceof ParameterError || error instanceof PolicyError) {
     return `${error.name}: ${error.message}`;
   }
   const { code, $metadata } = error as { code?: unknown; $metadata?: { httpStatusCode?: unknown } };
-  const parts = [error.name];
-  if (typeof code === 'string' && code !== error.name) parts.push(code);
+  // Names and codes that come from an answer are SSM's words too: only identifiers pass.
+  const parts = [IDENTIFIER.test(error.name) ? error.name : 'an error of an unrecognised name'];
+  if (typeof code === 'string' && IDENTIFIER.test(code) && code !== error.name) parts.push(code);
   if (typeof $metadata?.httpStatusCode === 'number')
     parts.push(`(HTTP ${$metadata.httpStatusCode})`);
   return parts.join(' ');

@@ -14,7 +14,7 @@ export interface ExpectedHttp {
   versionRead: boolean;
   /** The address the gateway saw, where the event format has one. */
   sourceIp: string | undefined;
-  /** An Origin header with a value: a web page, which no address admits. */
+  /** An Origin header in either map: a web page, which no address admits. */
   fromPage: boolean;
   /** An ALB target that sent multi-value headers gets them back. */
   multiValue: boolean;
@@ -26,13 +26,11 @@ const isObject = (v: unknown): v is Loose =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** True when a header map holds an Origin (any case) with at least one value. */
-function hasOrigin(headers: unknown): boolean {
-  if (!isObject(headers)) return false;
-  return Object.entries(headers).some(
-    ([name, value]) =>
-      name.toLowerCase() === 'origin' &&
-      (Array.isArray(value) ? value.length > 0 : value !== null && value !== undefined),
+/** True when either header map names an Origin, whatever its value: a web page. */
+function hasOrigin(event: Loose): boolean {
+  return [event.headers, event.multiValueHeaders].some(
+    (headers) =>
+      isObject(headers) && Object.keys(headers).some((name) => name.toLowerCase() === 'origin'),
   );
 }
 
@@ -43,8 +41,6 @@ export function expectedFor(event: unknown): Expected {
   let path: string;
   let sourceIp: string | undefined;
   let multiValue = false;
-  // Payload 1.0 and ALB events: the multi-value map, when present, is the complete one.
-  let headers = isObject(event.multiValueHeaders) ? event.multiValueHeaders : event.headers;
   if (context && isObject(context.elb)) {
     // ALB: httpMethod and path at the top; no trusted peer address.
     method = str(event.httpMethod);
@@ -57,7 +53,6 @@ export function expectedFor(event: unknown): Expected {
     method = str(http.method);
     path = typeof event.rawPath === 'string' ? event.rawPath : str(http.path);
     sourceIp = str(http.sourceIp) || undefined;
-    headers = event.headers;
   } else if ('httpMethod' in event) {
     // Payload 1.0: httpMethod and the stage-less path; requestContext.identity.
     method = str(event.httpMethod);
@@ -78,7 +73,7 @@ export function expectedFor(event: unknown): Expected {
     openStatus,
     versionRead: read && path === VERSION_PATH,
     sourceIp,
-    fromPage: hasOrigin(headers),
+    fromPage: hasOrigin(event),
     multiValue,
   };
 }

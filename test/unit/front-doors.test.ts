@@ -308,8 +308,9 @@ describe('the access_token query parameter and Origin, as each front door carrie
       multiValueQueryStringParameters: { access_token: ['first', 'last'] },
     };
     expect(callerOf(multi)?.queryTokens).toEqual(['first', 'last']);
-    const single = { ...rest, queryStringParameters: { access_token: 'a b' } };
-    expect(callerOf(single)?.queryTokens).toEqual(['a b']);
+    // Already decoded by API Gateway: never decoded twice.
+    const single = { ...rest, queryStringParameters: { access_token: 'a+b%41 c' } };
+    expect(callerOf(single)?.queryTokens).toEqual(['a+b%41 c']);
     expect(callerOf({ ...rest, queryStringParameters: { x: '1' } })?.queryTokens).toBeUndefined();
     expect(callerOf(rest)?.queryTokens).toBeUndefined();
   });
@@ -334,5 +335,16 @@ describe('the access_token query parameter and Origin, as each front door carrie
     const alb = { ...loadEvent('alb-get'), headers: { origin: '' } };
     expect(callerOf(alb)?.origins).toEqual(['']);
     expect(callerOf(loadEvent('http-api-get'))?.origins).toEqual([]);
+  });
+
+  it('an Origin in either map, or with no value, marks a page whose origin no policy lists', () => {
+    const rest = loadEvent('rest-api-get') as Record<string, unknown>;
+    const cases: Record<string, unknown>[] = [
+      { ...rest, headers: { Origin: 'https://evil.example' }, multiValueHeaders: {} },
+      { ...rest, headers: {}, multiValueHeaders: { origin: [] } },
+      { ...loadEvent('http-api-get'), headers: { origin: null } },
+      { ...loadEvent('alb-get'), headers: { ORIGIN: undefined } },
+    ];
+    for (const event of cases) expect(callerOf(event)?.origins).toEqual(['']);
   });
 });

@@ -109,7 +109,8 @@ describe('parsePolicy, what it says of each refusal', () => {
     ['203.0.113.5/32', ['203.0.113.5'], ['203.0.113.4', '203.0.113.6']],
     ['2001:db8::/64', ['2001:db8::1', '2001:db8::ffff:1'], ['2001:db8:0:1::1']],
     ['2001:db8::1/128', ['2001:db8::1'], ['2001:db8::2']],
-    ['::/0', ['2001:db8::1', 'fe80::1', 'fe80::1%eth0'], ['203.0.113.9', '::ffff:203.0.113.9']],
+    // A zone id is never in an address a gateway reports: such a caller matches nothing.
+    ['::/0', ['2001:db8::1', 'fe80::1'], ['203.0.113.9', '::ffff:203.0.113.9', 'fe80::1%eth0']],
   ])('accepts %s at the prefix bounds, and applies it exactly', (cidr, inside, outside) => {
     const policy = parsePolicy(JSON.stringify({ source_cidrs: [cidr] }));
     for (const sourceIp of inside) expect(decide(policy, read([], sourceIp))).toBe(undefined);
@@ -204,20 +205,15 @@ describe('decide: the admission table', () => {
     expect(decide(networks, read([], '::ffff:192.0.2.9'))).toBe('forbidden');
   });
 
-  it.each([
-    '::/0',
-    '::/64',
-    '::/80',
-    '::/96',
-    '::ffff:0:0/96',
-    '::ffff:203.0.113.0/120',
-    '::ffff:203.0.113.9',
-  ])('never admits an IPv4 caller, mapped or not, by the IPv6 rule %s', (cidr) => {
-    const v6 = parsePolicy(JSON.stringify({ source_cidrs: [cidr] }));
-    for (const sourceIp of ['203.0.113.9', '0.0.0.0', '::ffff:203.0.113.9', '10.1.2.3']) {
-      expect(decide(v6, read([], sourceIp))).toBe('forbidden');
-    }
-  });
+  it.each(['::/0', '::/64', '::/80', '::/96'])(
+    'never admits an IPv4 caller, mapped or not, by the IPv6 rule %s',
+    (cidr) => {
+      const v6 = parsePolicy(JSON.stringify({ source_cidrs: [cidr] }));
+      for (const sourceIp of ['203.0.113.9', '0.0.0.0', '::ffff:203.0.113.9', '10.1.2.3']) {
+        expect(decide(v6, read([], sourceIp))).toBe('forbidden');
+      }
+    },
+  );
 
   it('never admits an IPv6 caller by an IPv4 rule', () => {
     const v4 = parsePolicy('{"source_cidrs":["0.0.0.0/0"]}');
@@ -396,6 +392,8 @@ describe('parsePolicy: a policy means what it says, or is refused', () => {
     ['2001:db8::1/64', 128],
     ['2001:db8:0:1::/48', 128],
     ['::ffff:203.0.113.9/120', 128],
+    ['2001:db8:1:2:3:4:5:6/64', 128],
+    ['2001:db8:1:2:3:4:5:6/126', 128],
   ])('refuses %s, a host address with a network prefix', (cidr, hostPrefix) => {
     const message = refusal(JSON.stringify({ source_cidrs: ['10.0.0.0/8', cidr] }));
     expect(message).toBe(
@@ -412,8 +410,8 @@ describe('parsePolicy: a policy means what it says, or is refused', () => {
     '2001:db8:0:1::/64',
     '2001:db8::1/128',
     '::/0',
-    '::ffff:203.0.113.0/120',
     'fe80::/10',
+    '2001:db8:1:2:3:4:5:6/128',
   ])('accepts %s, a network address', (cidr) => {
     expect(refusal(JSON.stringify({ source_cidrs: [cidr] }))).toBe('accepted');
   });
@@ -474,5 +472,62 @@ describe('parsePolicy: a policy means what it says, or is refused', () => {
       'page_origins is given without source_cidrs, and alone admits nobody',
     );
     expect(refusal('{"tokens_sha256":[],"page_origins":[]}')).toBe('accepted');
+  });
+});
+
+describe('parsePolicy: entries that could only mislead', () => {
+  const refusal = (text: string): string => {
+    try {
+      parsePolicy(text);
+    } catch (error) {
+      expect(error).toBeInstanceOf(PolicyError);
+      return (error as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it.each(['::ffff:0:0/96', '::ffff:10.0.0.0/104', '::ffff:203.0.113.9', '::FFFF:cb00:7100/120'])(
+    'refuses %s, an IPv4-mapped network, which admits nobody',
+    (cidr) => {
+      expect(refusal(JSON.stringify({ source_cidrs: ['10.0.0.0/8', cidr] }))).toBe(
+        'source_cidrs[1] is an IPv4-mapped IPv6 network: write it in IPv4 notation',
+      );
+    },
+  );
+
+  it.each([
+    ['the empty token', sha256('')],
+    ['a lone newline', sha256('\n')],
+    ['the empty token, upper case', sha256('').toUpperCase()],
+  ])('refuses the digest of %s, which an unset variable gives', (_name, digest) => {
+    expect(refusal(JSON.stringify({ tokens_sha256: [sha256(TOKEN), digest] }))).toBe(
+      'tokens_sha256[1] is the digest of an empty token (an unset variable?), which anyone can send',
+    );
+  });
+
+  it('reads a key with an escaped quote, and keys inside nested values are not its keys', () => {
+    expect(refusal('{"source_cidrs":[],"a\\"b":1}')).toBe(
+      'key 2 of the object is unknown (known: tokens_sha256, source_cidrs, page_origins)',
+    );
+    expect(refusal('{"tokens_sha256":[{"tokens_sha256":1}]}')).toBe(
+      'tokens_sha256[0] is not 64 hex digits',
+    );
+    expect(refusal('{"source_cidrs":[{"x":1}],"tokens_sha256":[]}')).toBe(
+      'source_cidrs[0] is not a string',
+    );
+  });
+});
+
+describe('decide: what never admits', () => {
+  it('the empty token is unknown without being looked up', () => {
+    const policy = parsePolicy(JSON.stringify({ tokens_sha256: [sha256(TOKEN)] }));
+    expect(decide(policy, read(['Bearer ']))).toBe('unknown-token');
+  });
+
+  it('a source address with a zone id matches no network', () => {
+    const policy = parsePolicy('{"source_cidrs":["2001:db8::/32","0.0.0.0/0"]}');
+    expect(decide(policy, read([], '2001:db8::1'))).toBeUndefined();
+    expect(decide(policy, read([], '2001:db8::1%eth0'))).toBe('forbidden');
+    expect(decide(policy, read([], '::ffff:198.51.100.7%eth0'))).toBe('forbidden');
   });
 });

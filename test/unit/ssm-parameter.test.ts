@@ -183,6 +183,19 @@ describe('faultName: a failed read named for the log, without its content', () =
       'ParameterError: the parameter has no value',
     ],
     ['something that is not an Error', 'a string', 'unknown fault'],
+    [
+      'an SSM error that calls itself PolicyError: its name only, never its message',
+      sdkError('PolicyError', {
+        message: 'svt_a-token-from-ssm',
+        $metadata: { httpStatusCode: 400 },
+      }),
+      'PolicyError (HTTP 400)',
+    ],
+    [
+      'a name or code that is no identifier, as an answer may carry',
+      sdkError('svt token-in-a-name!', { code: 'has spaces', $metadata: { httpStatusCode: 400 } }),
+      'an error of an unrecognised name (HTTP 400)',
+    ],
   ])('%s', (_name, error, named) => {
     expect(faultName(error)).toBe(named);
   });
