@@ -186,7 +186,10 @@ export async function smoke(
     differences(await ask('HEAD', VERSION_PATH, auth), 200, json, ''),
   );
   await check('a query string is ignored', async () => {
-    const reply = await ask('GET', `${VERSION_PATH}?since=1&access_token=x`, auth);
+    // An access_token beside the header is Synapse's "Mixing Authorization headers…" 401
+    // wherever a token is read: only the open route ignores it.
+    const query = token ? '?since=1' : '?since=1&access_token=x';
+    const reply = await ask('GET', `${VERSION_PATH}${query}`, auth);
     return differences(reply, 200, json, document);
   });
   if (token) {
