@@ -21,6 +21,17 @@ const read = (authorization: string[] = [], sourceIp?: string): Caller => ({
   sourceIp,
 });
 
+/** The message a value is refused with, or 'accepted'; a refusal must be a PolicyError. */
+const refusal = (text: string): string => {
+  try {
+    parsePolicy(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(PolicyError);
+    return (error as Error).message;
+  }
+  return 'accepted';
+};
+
 describe('parsePolicy', () => {
   it('reads digests and networks, both optional', () => {
     const policy = parsePolicy(
@@ -357,16 +368,6 @@ describe('decide: web pages are not admitted by the address they borrow', () => 
 });
 
 describe('parsePolicy: a policy means what it says, or is refused', () => {
-  const refusal = (text: string): string => {
-    try {
-      parsePolicy(text);
-    } catch (error) {
-      expect(error).toBeInstanceOf(PolicyError);
-      return (error as Error).message;
-    }
-    return 'accepted';
-  };
-
   it('refuses a key given twice, which JSON.parse would read by its last value', () => {
     const digest = sha256(TOKEN);
     const twice = `{"tokens_sha256":[],"tokens_sha256":["${digest}"]}`;
@@ -476,16 +477,6 @@ describe('parsePolicy: a policy means what it says, or is refused', () => {
 });
 
 describe('parsePolicy: entries that could only mislead', () => {
-  const refusal = (text: string): string => {
-    try {
-      parsePolicy(text);
-    } catch (error) {
-      expect(error).toBeInstanceOf(PolicyError);
-      return (error as Error).message;
-    }
-    return 'accepted';
-  };
-
   it.each(['::ffff:0:0/96', '::ffff:10.0.0.0/104', '::ffff:203.0.113.9', '::FFFF:cb00:7100/120'])(
     'refuses %s, an IPv4-mapped network, which admits nobody',
     (cidr) => {
