@@ -280,6 +280,7 @@ export function deployNotice(commands, custom) {
  * @property {{ params?: unknown } | undefined} [configurationInput]
  * @property {string} serviceDir
  * @property {string} configurationFilename
+ * @property {(name: 'aws') => { getRegion: () => string, getAwsSdkV3Config: () => Promise<object> }} getProvider
  */
 
 /**
@@ -309,6 +310,43 @@ export function settingsProblem(serverless) {
   );
 }
 
+/**
+ * What is wrong with the access policy's parameter as the deploy's own account and region
+ * see it, or undefined when it is there. The function reads the parameter in the account and
+ * region it runs in, so one made with another `--region` (or none, and the shell's default)
+ * leaves every read answered 503. Asked with DescribeParameters, which returns the name and
+ * type, never the value. A deploy that cannot ask (no ssm:DescribeParameters, no network)
+ * goes on, saying so: that it cannot tell is not a mistake of the settings.
+ * @param {string} name the parameter, as `accessPolicyParameter` gives it
+ * @param {string} region the deploy's region
+ * @param {(name: string) => Promise<{ Name?: string, Type?: string }[] | undefined>} describe
+ *   the parameters DescribeParameters lists for that exact name
+ * @returns {Promise<{ problem?: string, notice?: string }>}
+ */
+export async function parameterPlaceProblem(name, region, describe) {
+  let found;
+  try {
+    found = ((await describe(name)) ?? []).find((parameter) => parameter.Name === name);
+  } catch (error) {
+    // The class name and code only: SDK messages may quote what they were sent or got.
+    const fault = /** @type {{ name?: unknown }} */ (error)?.name;
+    return {
+      notice: `Notice: could not check that ${name} exists in ${region} (${typeof fault === 'string' ? fault : 'unknown error'}); the function answers 503 until it can read it there`,
+    };
+  }
+  if (!found) {
+    return {
+      problem: `accessPolicyParameter ${name} does not exist in ${region}, where this deploy goes: the function reads it in its own account and region, so every read would be answered 503; create it there first (npm run policy -- add-token --parameter ${name} --region ${region})`,
+    };
+  }
+  if (found.Type !== 'String' && found.Type !== 'SecureString') {
+    return {
+      problem: `accessPolicyParameter ${name} in ${region} is a ${found.Type}, which the function refuses (503): store the policy as a SecureString or String`,
+    };
+  }
+  return {};
+}
+
 export default class DeploySettingsCheck {
   /** @param {Serverless} serverless */
   constructor(serverless) {
@@ -327,6 +365,24 @@ export default class DeploySettingsCheck {
       'before:package:initialize': check,
       'before:offline:start:init': check,
       'before:invoke:local:loadEnvVars': check,
+      // After packaging, before CloudFormation is asked for anything.
+      'before:deploy:deploy': async () => {
+        const name = serverless.service.custom?.accessPolicyParameter;
+        if (!isSet(name)) return;
+        const provider = serverless.getProvider('aws');
+        const region = provider.getRegion();
+        // Loaded here: only a deploy with a policy needs the SDK.
+        const { SSMClient, DescribeParametersCommand } = await import('@aws-sdk/client-ssm');
+        const ssm = new SSMClient(await provider.getAwsSdkV3Config());
+        const describe = async (/** @type {string} */ exact) => {
+          const filter = { Key: 'Name', Option: 'Equals', Values: [exact] };
+          const command = new DescribeParametersCommand({ ParameterFilters: [filter] });
+          return (await ssm.send(command)).Parameters;
+        };
+        const place = await parameterPlaceProblem(String(name), region, describe);
+        if (place.problem) throw new serverless.classes.Error(place.problem, 'DEPLOY_SETTING');
+        if (place.notice) process.stderr.write(`${place.notice}\n`);
+      },
     };
   }
 }

@@ -342,6 +342,10 @@ function fakeServerless({
     configurationInput: { params },
     serviceDir: projectRoot,
     configurationFilename: 'serverless.yml',
+    // The package hooks ask no provider; the deploy hook's own test is deploy-parameter-place.
+    getProvider: (): never => {
+      throw new Error('the package hooks ask no provider');
+    },
   };
 }
 
