@@ -8,6 +8,7 @@ import {
   UNRECOGNIZED,
   VERSION_PATH as VERSION,
 } from '../../scripts/synapse-reference.ts';
+import { consoleExamples, runExample, withoutRunDetails } from '../support/console-examples.ts';
 import { expectExactHeaders } from '../support/exact-headers.ts';
 
 let server: LocalServer;
@@ -154,4 +155,22 @@ describe('the requests the clients send', () => {
     expect(reply.body).toBe(versionBody);
     expectExactHeaders(reply, synapseJsonHeaders(serverVersion));
   });
+});
+
+// The README shows these as what an operator sees with `npm start` running; its port is 8008.
+describe("the README's console examples print what it shows", () => {
+  const examples = consoleExamples('README.md', 'open');
+
+  it('has examples to check', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(examples.map((example) => [example.where, example] as const))(
+    '%s',
+    async (_, example) => {
+      const command = example.command.replaceAll('127.0.0.1:8008', new URL(server.baseUrl).host);
+      const printed = await runExample(command);
+      expect(withoutRunDetails(printed)).toEqual(withoutRunDetails(example.output));
+    },
+  );
 });
