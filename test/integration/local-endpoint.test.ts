@@ -158,11 +158,14 @@ describe('the requests the clients send', () => {
 });
 
 // The README shows these as what an operator sees with `npm start` running; its port is 8008.
-describe("the README's console examples print what it shows", () => {
-  const examples = consoleExamples('README.md', 'open');
+describe("the README's and docs' console examples print what they show", () => {
+  const examples = [
+    ...consoleExamples('README.md', 'open'),
+    ...consoleExamples('docs/answers.md', 'open'),
+  ];
 
   it('has examples to check', () => {
-    expect(examples.length).toBeGreaterThanOrEqual(3);
+    expect(examples.length).toBeGreaterThanOrEqual(4);
   });
 
   it.each(examples.map((example) => [example.where, example] as const))(

@@ -64,12 +64,15 @@ export function runExample(
 }
 
 /**
- * A console transcript with what differs from run to run (the version, the Node that runs
- * it, dates, ports) replaced by names, so that the rest compares byte for byte.
+ * A console transcript with what differs from run to run (the version and the length it
+ * gives a body, the Node that runs it, dates, ports) replaced by names, and HTTP's line ends
+ * by the page's, so that the rest compares byte for byte.
  */
 export function withoutRunDetails(lines: string[]): string[] {
   return lines.map((line) =>
     line
+      .replace(/\r$/, '')
+      .replace(/^content-length: \d+$/i, 'content-length: <length>')
       .replace(/"server_version":"[^"]*"/g, '"server_version":"<version>"')
       .replace(/"python_version":"[^"]*"/g, '"python_version":"<node>"')
       .replace(/Synapse\/[^\r\n]*/g, 'Synapse/<version>')
