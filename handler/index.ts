@@ -11,13 +11,8 @@ import {
   readEvent,
   shapeResult,
 } from './front-doors.ts';
-import {
-  createResponder,
-  internalError,
-  isVersionRead,
-  publicServer,
-  type TurnAway,
-} from './responder.ts';
+import { createResponder, type TurnAway } from './responder.ts';
+import { routeOf } from './routes.ts';
 import { type VersionDocument, versionDocument } from './version-document.ts';
 
 // An unusable setting does not fail the init: a failed init makes API Gateway answer its
@@ -35,7 +30,6 @@ try {
 // Locked whenever a policy was asked for, usable or not: a broken lock hides the version too.
 const locked = accessSettings !== undefined || misconfiguration !== undefined;
 const respond = createResponder(versionDocument, locked);
-const server = publicServer(versionDocument, locked);
 
 /**
  * Loads the policy code (a chunk of its own, with the AWS SDK) and completes the first
@@ -74,7 +68,9 @@ async function turnAwayOf(arrival: Arrival): Promise<TurnAway | undefined> {
   if (!accessSettings) return 'inoperative';
   const current = await currentGuard(accessSettings);
   if (!current) return 'inoperative';
-  return isVersionRead(arrival) ? current(readCaller(arrival)) : undefined;
+  return routeOf(arrival.method, arrival.path) === 'version'
+    ? current(readCaller(arrival))
+    : undefined;
 }
 
 /**
@@ -111,7 +107,7 @@ export async function handler(event: unknown): Promise<LambdaResult | VersionDoc
   } catch (error) {
     // Never the event: it may hold an Authorization header.
     console.error('answering a request failed', error);
-    return shapeResult(arrival?.door ?? 'payload-2.0', internalError(server));
+    return shapeResult(arrival?.door ?? 'payload-2.0', respond.serverError);
   }
   if (misconfiguration !== undefined) throw invocationError(misconfiguration);
   if (locked) throw invocationError(UNRECOGNIZED_EVENT);

@@ -1,6 +1,6 @@
 import type { Refusal } from './access/verdict.ts';
 import { POLICY_RETRY_SECONDS } from './access-settings.ts';
-import { HEALTH_PATH, VERSION_PATH } from './routes.ts';
+import { type Route, routeOf } from './routes.ts';
 import { type HeaderSet, healthHeaders, jsonHeaders, preflightHeaders } from './synapse-headers.ts';
 import type { VersionDocument } from './version-document.ts';
 
@@ -24,24 +24,13 @@ export interface HttpAnswer {
  */
 export type TurnAway = Refusal | 'inoperative';
 
-export type Responder = (request: HttpRequest, turnAway?: TurnAway) => HttpAnswer;
-
 /**
- * The `Server` header of every answer but the version itself. Open, it is Synapse's own,
- * version included. Locked, it is the product name alone: the version is what the lock
- * hides, and Synapse's header would hand it to any caller (and, with
- * `Access-Control-Expose-Headers: Server`, to any web page) on a 401, a 404 or a preflight.
+ * Answers a request as Synapse would. `serverError` is the 500 of last resort, for a fault
+ * the function did not foresee: the entry point gives it as it stands, whatever the method.
  */
-export function publicServer(document: Readonly<VersionDocument>, locked: boolean): string {
-  return locked ? 'Synapse' : `Synapse/${document.server_version}`;
-}
-
-/**
- * True for the requests the access policy decides on: a read of the version route.
- * Routing comes first, as in Synapse, so other methods still get 405 and other paths 404.
- */
-export function isVersionRead(request: HttpRequest): boolean {
-  return request.path === VERSION_PATH && (request.method === 'GET' || request.method === 'HEAD');
+export interface Responder {
+  (request: HttpRequest, turnAway?: TurnAway): HttpAnswer;
+  readonly serverError: HttpAnswer;
 }
 
 /**
@@ -50,13 +39,18 @@ export function isVersionRead(request: HttpRequest): boolean {
  * access policy is configured, and only an admitted read learns the version.
  */
 export function createResponder(document: Readonly<VersionDocument>, locked = false): Responder {
-  const server = publicServer(document, locked);
+  const synapse = `Synapse/${document.server_version}`;
+  // The `Server` header of every answer but the version itself. Open, it is Synapse's own,
+  // version included. Locked, it is the product name alone: the version is what the lock
+  // hides, and Synapse's header would hand it to any caller (and, with
+  // `Access-Control-Expose-Headers: Server`, to any web page) on a 401, a 404 or a preflight.
+  const server = locked ? 'Synapse' : synapse;
   const json = jsonHeaders(server);
   const matrix = (status: number, body: object, headers: HeaderSet = json): HttpAnswer =>
     Object.freeze({ status, headers, body: JSON.stringify(body) });
 
   // Admitted (or open): Synapse's whole header set, version included.
-  const version = matrix(200, document, jsonHeaders(`Synapse/${document.server_version}`));
+  const version = matrix(200, document, jsonHeaders(synapse));
   const health: HttpAnswer = Object.freeze({
     status: 200,
     headers: healthHeaders(server),
@@ -94,18 +88,19 @@ export function createResponder(document: Readonly<VersionDocument>, locked = fa
     inoperative: serverError,
   };
 
+  const byRoute: Record<Exclude<Route, 'preflight' | 'version'>, HttpAnswer> = {
+    health,
+    'not-allowed': notAllowed,
+    'not-found': notFound,
+  };
+
   const route = (request: HttpRequest, turnAway: TurnAway | undefined): HttpAnswer => {
-    const { method, path } = request;
-    if (method === 'OPTIONS') return preflight;
+    const to = routeOf(request.method, request.path);
+    if (to === 'preflight') return preflight;
     // Nothing is served, /health included, so that probes see it.
     if (turnAway === 'inoperative') return serverError;
-    const read = method === 'GET' || method === 'HEAD';
-    if (path === VERSION_PATH) {
-      if (!read) return notAllowed;
-      return turnAway === undefined ? version : refusals[turnAway];
-    }
-    if (path === HEALTH_PATH) return read ? health : notAllowed;
-    return notFound;
+    if (to === 'version') return turnAway === undefined ? version : refusals[turnAway];
+    return byRoute[to];
   };
 
   // Synapse treats HEAD as GET and drops the body: same status, same headers.
@@ -114,17 +109,9 @@ export function createResponder(document: Readonly<VersionDocument>, locked = fa
     headOf.set(answer, Object.freeze({ ...answer, body: '' }));
   }
 
-  return (request, turnAway) => {
+  const respond = (request: HttpRequest, turnAway?: TurnAway): HttpAnswer => {
     const answer = route(request, turnAway);
     return request.method === 'HEAD' ? (headOf.get(answer) ?? answer) : answer;
   };
-}
-
-/** The answer of last resort, for a fault the function did not foresee. */
-export function internalError(server: string): HttpAnswer {
-  return {
-    status: 500,
-    headers: jsonHeaders(server),
-    body: JSON.stringify({ errcode: 'M_UNKNOWN', error: 'Internal server error' }),
-  };
+  return Object.assign(respond, { serverError });
 }

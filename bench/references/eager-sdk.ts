@@ -4,7 +4,8 @@
 import { createGuard, type Guard } from '../../handler/access/guard.ts';
 import { readAccessSettings } from '../../handler/access-settings.ts';
 import { readCaller, readEvent, shapeResult } from '../../handler/front-doors.ts';
-import { createResponder, isVersionRead } from '../../handler/responder.ts';
+import { createResponder } from '../../handler/responder.ts';
+import { routeOf } from '../../handler/routes.ts';
 import { versionDocument } from '../../handler/version-document.ts';
 
 const respond = createResponder(versionDocument);
@@ -14,7 +15,8 @@ let guard: Promise<Guard> | undefined;
 export async function handler(event: unknown) {
   const arrival = readEvent(event);
   if (!arrival) return versionDocument;
-  if (!settings || !isVersionRead(arrival)) return shapeResult(arrival.door, respond(arrival));
+  if (!settings || routeOf(arrival.method, arrival.path) !== 'version')
+    return shapeResult(arrival.door, respond(arrival));
   guard ??= createGuard(settings);
   const refusal = await (await guard)(readCaller(arrival));
   return shapeResult(arrival.door, respond(arrival, refusal));

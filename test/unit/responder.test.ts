@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createResponder, type HttpRequest, isVersionRead } from '../../handler/responder.ts';
+import { createResponder, type HttpRequest } from '../../handler/responder.ts';
 
 const document = {
   server_version: '1.140.0 (b=HEAD,t=v1.140.0,3f2a9c1)',
@@ -165,14 +165,22 @@ describe('refusals from the access policy', () => {
     expect(respond(request('OPTIONS', VERSION), 'missing-token').status).toBe(204);
     expect(respond(request('GET', '/health'), 'forbidden').status).toBe(200);
   });
+});
 
-  it('marks only reads of the version route as needing admission', () => {
-    expect(isVersionRead(request('GET', VERSION))).toBe(true);
-    expect(isVersionRead(request('HEAD', VERSION))).toBe(true);
-    expect(isVersionRead(request('OPTIONS', VERSION))).toBe(false);
-    expect(isVersionRead(request('POST', VERSION))).toBe(false);
-    expect(isVersionRead(request('GET', '/health'))).toBe(false);
-    expect(isVersionRead(request('GET', `${VERSION}/`))).toBe(false);
+describe('the 500 of last resort', () => {
+  it("is Synapse's 500 with the public Server header, the same answer as an inoperative GET", () => {
+    expect(respond.serverError).toEqual({
+      status: 500,
+      headers: JSON_HEADERS,
+      body: '{"errcode":"M_UNKNOWN","error":"Internal server error"}',
+    });
+    expect(respond.serverError).toBe(respond(request('GET', VERSION), 'inoperative'));
+  });
+
+  it('says Server: Synapse and nothing of the version when locked', () => {
+    const { serverError } = createResponder(document, true);
+    expect(serverError.headers).toEqual({ ...JSON_HEADERS, Server: 'Synapse' });
+    expect(JSON.stringify(serverError)).not.toContain('1.140');
   });
 });
 
