@@ -1,4 +1,5 @@
 // Mutation testing of scripts/ (`npm run mutate:scripts`), with its own tests and threshold.
+import { localIncrementalFile } from './scripts/mutation-incremental.ts';
 import handler from './stryker.config.mjs';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -13,7 +14,7 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/scripts.html' },
   jsonReporter: { fileName: 'reports/mutation/scripts.json' },
   thresholds: { high: 95, low: 90, break: 90 },
-  incrementalFile: 'test/mutation/scripts.incremental.json',
+  incrementalFile: localIncrementalFile('scripts'),
   // Several tests start `npm start`, which builds the sandbox's dist/: one at a time.
   concurrency: 1,
   timeoutMS: 30_000,
