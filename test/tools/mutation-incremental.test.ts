@@ -118,6 +118,15 @@ describe('node scripts/mutation-incremental.ts', () => {
     },
   );
 
+  it('prints its usage for --help, and is 0', async () => {
+    const help = await runMain((args, output) => main(args, output, root), ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out[0]).toMatch(
+      /^usage: node scripts\/mutation-incremental\.ts handler\|scripts\n/,
+    );
+    expect(existsSync(join(root, 'reports'))).toBe(false);
+  });
+
   it('runs as a command, with exit status 2 and no stack for a bad scope', () => {
     const run = spawnSync(
       process.execPath,
