@@ -141,8 +141,11 @@ export async function main(
     output.out(writtenLine(place, outcome.version, outcome.document));
     if (token) {
       output.out(
-        `Give the token to its caller (Authorization: Bearer <token>); it is not shown again, and only its digest is stored. Instances admit it within ${SEEN_WITHIN}.`,
+        tokenFile === undefined
+          ? 'Give the token to its caller (Authorization: Bearer <token>): it is not shown again, and only its digest is stored.'
+          : `Give ${tokenFile} to its caller (a blackbox exporter's credentials_file): the token is shown nowhere else, and only its digest is stored.`,
       );
+      output.out(`Instances admit it within ${SEEN_WITHIN}.`);
     } else if (admitsNobody(outcome.document)) {
       output.out(LOCKED_OUT);
     } else {
