@@ -127,7 +127,16 @@ export async function main(
     };
     if (token && tokenFile !== undefined) {
       change.beforeWrite = {
-        run: () => writeTokenFile(tokenFile, token.token),
+        run: () => {
+          try {
+            writeTokenFile(tokenFile, token.token);
+          } catch (error) {
+            const code = (error as { code?: unknown }).code;
+            throw new PolicyFault(
+              `could not write the token file ${tokenFile} (${typeof code === 'string' ? code : 'error'}): nothing written`,
+            );
+          }
+        },
         undo: () => removeTokenFile(tokenFile),
       };
     }

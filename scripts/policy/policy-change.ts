@@ -92,8 +92,10 @@ export async function changePolicy(request: ChangeRequest): Promise<ChangeOutcom
   }
   const again = await readStored(client, place.parameter);
   if (versionOf(again) !== versionOf(read)) {
+    const state = (stored: StoredParameter | undefined) =>
+      stored === undefined ? 'absent' : `version ${stored.version}`;
     throw new PolicyFault(
-      `${place.parameter} changed while this command ran (read as version ${versionOf(read)}, now version ${versionOf(again)}): nothing written; run it again`,
+      `${place.parameter} changed while this command ran (read as ${state(read)}, now ${state(again)}): nothing written; run it again`,
     );
   }
   beforeWrite?.run();

@@ -405,6 +405,17 @@ describe('--token-file', () => {
     expect((await stored(name))?.version).toBe(1);
   });
 
+  it('stores nothing when the token file cannot be written', async () => {
+    const file = join(folder, 'no-such-folder', 'token');
+    const run = await policy('/tests/token-file-unwritable', ['add-token', '--token-file', file]);
+    expect(run).toEqual({
+      code: 1,
+      out: [],
+      err: [`error: could not write the token file ${file} (ENOENT): nothing written`],
+    });
+    expect(await stored('/tests/token-file-unwritable')).toBeUndefined();
+  });
+
   it('leaves no file behind when the digest could not be stored', async () => {
     const file = join(folder, 'unstored-token');
     const run = await policy(name, ['add-token', '--token-file', file], 'http://127.0.0.1:9');
