@@ -96,7 +96,9 @@ function sdkStandIns(root: string): esbuild.Plugin {
           throw new Error(`${relative(root, replaced)}, which a stand-in replaces, is gone`);
         }
       }
-      const escaped = [...byPath.keys()].map((path) => path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+      const escaped = [...byPath.keys()].map((path) =>
+        path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'),
+      );
       // Only the SDK's imports: the product's own code imports the built-ins it means to.
       build.onResolve({ filter: /^node:(fs|os|process|zlib)$/ }, ({ path, importer }) => {
         const standIn = BUILT_IN_STAND_INS[path];
@@ -106,7 +108,11 @@ function sdkStandIns(root: string): esbuild.Plugin {
       });
       build.onLoad({ filter: new RegExp(`^(${escaped.join('|')})$`) }, ({ path }) => {
         const standIn = byPath.get(path) ?? '';
-        return { contents: readFileSync(standIn, 'utf8'), loader: 'ts', resolveDir: dirname(standIn) };
+        return {
+          contents: readFileSync(standIn, 'utf8'),
+          loader: 'ts',
+          resolveDir: dirname(standIn),
+        };
       });
     },
   };

@@ -20,7 +20,9 @@ function post(url: URL, headers: Record<string, string>, body: string): Promise<
         text += chunk;
       });
       res.on('end', () =>
-        res.statusCode === 200 ? resolve(text) : reject(new Error(`SSM answered ${res.statusCode}`)),
+        res.statusCode === 200
+          ? resolve(text)
+          : reject(new Error(`SSM answered ${res.statusCode}`)),
       );
     });
     req.on('timeout', () => req.destroy(new Error('SSM timed out')));
