@@ -63,6 +63,8 @@ export const SDK_STAND_INS: Readonly<Record<string, string>> = {
     'handler/access/ssm-get-parameter-schemas.ts',
   'node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js':
     'handler/access/no-shared-config-files.ts',
+  'node_modules/@smithy/core/dist-es/submodules/serde/util-stream/stream-type-check.js':
+    'handler/access/stream-type-check.ts',
 };
 
 /**

@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import * as ssm from '@aws-sdk/client-ssm';
 import * as config from '@smithy/core/config';
+import * as serde from '@smithy/core/serde';
 import * as esbuild from 'esbuild';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as fs from '../../handler/access/built-ins/fs.ts';
@@ -12,6 +14,7 @@ import * as processStandIn from '../../handler/access/built-ins/process.ts';
 import * as zlib from '../../handler/access/built-ins/zlib.ts';
 import { loadSharedConfigFiles } from '../../handler/access/no-shared-config-files.ts';
 import * as shapes from '../../handler/access/ssm-get-parameter-shapes.ts';
+import * as streamTypes from '../../handler/access/stream-type-check.ts';
 import { BUILT_IN_STAND_INS, SDK_STAND_INS } from '../../scripts/build.ts';
 import { projectRoot } from '../../scripts/project-root.ts';
 
@@ -86,6 +89,28 @@ describe('the stand-ins for AWS SDK modules', () => {
       vi.unstubAllEnvs();
       rmSync(home, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the stand-in for the SDK's stream type checks", () => {
+  // The global's constructor type is overloaded, which a class cannot extend as written.
+  class Subclassed extends (ReadableStream as new () => ReadableStream) {}
+  const values: [string, unknown][] = [
+    ['a Node stream', Readable.from(['{}'])],
+    ['a web ReadableStream', new ReadableStream()],
+    ['a subclass of ReadableStream', new Subclassed()],
+    ['a Blob', new Blob(['{}'])],
+    ['a File', new File(['{}'], 'policy.json')],
+    ['bytes', new Uint8Array([123, 125])],
+    ['a string', '{}'],
+    ['an object with a reader of its own', { getReader: () => undefined }],
+    ['null', null],
+    ['undefined', undefined],
+  ];
+
+  it.each(values)('answers as the SDK does for %s', (_, value) => {
+    expect(streamTypes.isReadableStream(value)).toBe(serde.isReadableStream(value));
+    expect(streamTypes.isBlob(value)).toBe(serde.isBlob(value));
   });
 });
 
