@@ -83,7 +83,7 @@ export const BUILT_IN_STAND_INS: Readonly<Record<string, string>> = {
  * Loads each stand-in in place of the SDK file it replaces. A replaced file that is gone
  * fails the build: the SDK has changed, and the stand-in must be looked at again.
  */
-function sdkStandIns(root: string): esbuild.Plugin {
+export function sdkStandIns(root: string): esbuild.Plugin {
   const byPath = new Map(
     Object.entries(SDK_STAND_INS).map(([replaced, standIn]) => [
       join(root, replaced),
@@ -101,8 +101,10 @@ function sdkStandIns(root: string): esbuild.Plugin {
       const escaped = [...byPath.keys()].map((path) =>
         path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'),
       );
+      const builtIns = Object.keys(BUILT_IN_STAND_INS).map((name) => name.slice('node:'.length));
       // Only the SDK's imports: the product's own code imports the built-ins it means to.
-      build.onResolve({ filter: /^node:(fs|os|process|zlib)$/ }, ({ path, importer }) => {
+      const builtInFilter = new RegExp(`^node:(${builtIns.join('|')})$`);
+      build.onResolve({ filter: builtInFilter }, ({ path, importer }) => {
         const standIn = BUILT_IN_STAND_INS[path];
         return standIn && importer.includes('/node_modules/')
           ? { path: join(root, standIn) }

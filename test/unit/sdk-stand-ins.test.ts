@@ -15,7 +15,7 @@ import * as zlib from '../../handler/access/built-ins/zlib.ts';
 import { loadSharedConfigFiles } from '../../handler/access/no-shared-config-files.ts';
 import * as shapes from '../../handler/access/ssm-get-parameter-shapes.ts';
 import * as streamTypes from '../../handler/access/stream-type-check.ts';
-import { BUILT_IN_STAND_INS, SDK_STAND_INS } from '../../scripts/build.ts';
+import { BUILT_IN_STAND_INS, SDK_STAND_INS, sdkStandIns } from '../../scripts/build.ts';
 import { projectRoot } from '../../scripts/project-root.ts';
 
 /** The names a module exports, as esbuild reads them from its text. */
@@ -48,6 +48,23 @@ describe('the stand-ins for AWS SDK modules', () => {
     for (const [replaced, standIn] of Object.entries(SDK_STAND_INS)) {
       expect(existsSync(join(projectRoot, replaced)), replaced).toBe(true);
       expect(existsSync(join(projectRoot, standIn)), standIn).toBe(true);
+    }
+  });
+
+  it('fail the build, naming the file, when a file they replace is gone', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'stand-in-root-'));
+    try {
+      const building = esbuild.build({
+        stdin: { contents: 'export {}' },
+        write: false,
+        logLevel: 'silent',
+        plugins: [sdkStandIns(elsewhere)],
+      });
+      await expect(building).rejects.toThrow(
+        'node_modules/@aws-sdk/client-ssm/dist-es/index.js, which a stand-in replaces, is gone',
+      );
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 
