@@ -78,7 +78,9 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const { host, port } = listenAddress(args);
-  if (await portTaken(host, port)) {
+  // `--help` serves nothing: serverless offline prints its options whatever listens.
+  const serves = !args.some((arg) => arg === '--help' || arg === '-h');
+  if (serves && (await portTaken(host, port))) {
     console.error(inUse(host, port));
     return 1;
   }
