@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../scripts/project-root.ts';
 import { type LocalServer, startLocalServer } from '../../scripts/servers/local-server.ts';
 import { VERSION_PATH } from '../../scripts/synapse-reference.ts';
 import {
@@ -23,13 +25,17 @@ const scratch = mkdtempSync(join(tmpdir(), 'synapse-version-locked-monitor-'));
 const tokenFile = join(scratch, 'synapse-version.token');
 const listed = randomBytes(32).toString('base64url');
 const unlisted = randomBytes(32).toString('base64url');
+/** Tokens the policy command wrote, for the check that no output shows one. */
+const written: string[] = [];
 const digest = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-/** Writes the token file as `npm run policy -- add-token --token-file` does: 0600, one line. */
+/** Writes the token file by hand, 0600, ending in a newline as an editor leaves it. */
 const writeToken = (token: string): void => {
   rmSync(tokenFile, { force: true });
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
 };
+const TTL_SECONDS = 1;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let moto: Moto;
 let server: LocalServer;
@@ -47,6 +53,7 @@ beforeAll(async () => {
   [server, exporter] = await Promise.all([
     startLocalServer({
       ACCESS_POLICY_PARAMETER: PARAMETER,
+      ACCESS_POLICY_TTL_SECONDS: String(TTL_SECONDS),
       AWS_ENDPOINT_URL_SSM: moto.url,
       ...EMULATOR_CREDENTIALS,
     }),
@@ -103,11 +110,38 @@ describe('synapse_version_locked against a locked npm start', () => {
     expect((await probe('synapse_version_locked')).success).toBe(1);
   });
 
+  it('succeeds with a token that npm run policy -- add-token --token-file wrote there', async () => {
+    rmSync(tokenFile, { force: true }); // the command never overwrites a token file
+    const added = await new Promise<{ code: number; output: string }>((resolve) => {
+      execFile(
+        'npm',
+        ['run', 'policy', '--', 'add-token', '--token-file', tokenFile, '--parameter', PARAMETER],
+        {
+          cwd: projectRoot,
+          env: { ...process.env, ...EMULATOR_CREDENTIALS, AWS_ENDPOINT_URL_SSM: moto.url },
+          timeout: 60_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+      );
+    });
+    expect(added.code, added.output).toBe(0);
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    expect(token).toMatch(/^[\w-]{43}$/);
+    expect(added.output).not.toContain(token);
+    await pause(TTL_SECONDS * 1_000 + 300);
+    const { success, status } = await probe('synapse_version_locked');
+    expect(status).toBe(200);
+    expect(success).toBe(1);
+    written.push(token); // checked below: never in any output
+  });
+
   it('shows the token in neither the probe’s debug output nor the server’s', async () => {
     const { metrics } = await probe('synapse_version_locked');
     // The debug output dumps the module: the file's path, never what it holds.
     expect(metrics).toContain(`credentials_file: ${tokenFile}`);
-    for (const token of [listed, unlisted]) {
+    for (const token of [listed, unlisted, ...written]) {
       expect(metrics).not.toContain(token);
       expect(server.output()).not.toContain(token);
     }
