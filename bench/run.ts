@@ -56,7 +56,14 @@ if (!existsSync(join(benchDir, 'node_modules'))) {
 }
 const product = await build();
 const baked = { serverVersion: product.serverVersion, includePythonVersion: true };
-const references = ['noop', 'hono', 'middy-powertools', 'eager-sdk'] as const;
+const references = [
+  'noop',
+  'hono',
+  'middy-powertools',
+  'eager-sdk',
+  'best-practice',
+  'no-sdk',
+] as const;
 const bundles: Record<string, string> = { product: join(projectRoot, 'dist/handler.js') };
 for (const name of references) {
   const outdir = join(benchDir, 'dist', name);
@@ -117,6 +124,8 @@ const candidates: Candidate[] = [
   open('middy-powertools', 'middy + Powertools logger, parameters'),
   policy('product', '**this handler, access policy** (read in init)'),
   policy('eager-sdk', 'the same code, SDK at load, policy read in the handler'),
+  policy('best-practice', 'best-practice build: the same code, SDK at load, policy read in init'),
+  policy('no-sdk', 'no SDK: node:https and hand-written SigV4, policy read in init (the floor)'),
   policy('middy-powertools', 'middy + Powertools, policy read in the handler'),
 ];
 console.log(`cold starts: ${RUNS} runs of ${candidates.length} candidates, interleaved...`);
@@ -190,6 +199,11 @@ const budgets: Budget[] = [
     name: 'access policy: total CPU ≤ the SDK-at-load build',
     value: paired('product (policy)', 'eager-sdk (policy)', totalCpu),
     limit: 1,
+  },
+  {
+    name: 'access policy: total CPU ≤ 0.85× the best-practice build (SDK at load, read in init)',
+    value: paired('product (policy)', 'best-practice (policy)', totalCpu),
+    limit: 0.85,
   },
 ];
 const verdicts = checkBudgets(budgets);

@@ -1,6 +1,14 @@
 // The one owner of esbuild's options. `npm run build` runs it; the tests and the benchmark
 // import `build` so that they measure exactly what ships.
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
 import { type BakedValues, bakedDefines } from './baked-defines.ts';
@@ -45,6 +53,76 @@ export function bakedValuesFrom(env: NodeJS.ProcessEnv, root: string): BakedValu
 }
 
 /**
+ * The product's stand-ins for whole AWS SDK modules, by the file each replaces (from the
+ * project root). Each stand-in's comment says why Lambda never needs what it replaces and
+ * what would break if the SDK changed underneath it.
+ */
+export const SDK_STAND_INS: Readonly<Record<string, string>> = {
+  'node_modules/@aws-sdk/client-ssm/dist-es/index.js': 'handler/access/ssm-client-entry.ts',
+  'node_modules/@aws-sdk/client-ssm/dist-es/schemas/schemas_0.js':
+    'handler/access/ssm-get-parameter-schemas.ts',
+  'node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js':
+    'handler/access/no-shared-config-files.ts',
+  'node_modules/@smithy/core/dist-es/submodules/serde/util-stream/stream-type-check.js':
+    'handler/access/stream-type-check.ts',
+};
+
+/**
+ * Built-ins the SDK's modules import, by the stand-in each of those imports gets instead:
+ * the same names through process.getBuiltinModule, which does not read every export as an
+ * ESM import of a built-in does (handler/access/built-ins/ says why for each).
+ */
+export const BUILT_IN_STAND_INS: Readonly<Record<string, string>> = {
+  'node:fs': 'handler/access/built-ins/fs.ts',
+  'node:os': 'handler/access/built-ins/os.ts',
+  'node:process': 'handler/access/built-ins/process.ts',
+  'node:zlib': 'handler/access/built-ins/zlib.ts',
+};
+
+/**
+ * Loads each stand-in in place of the SDK file it replaces. A replaced file that is gone
+ * fails the build: the SDK has changed, and the stand-in must be looked at again.
+ */
+export function sdkStandIns(root: string): esbuild.Plugin {
+  const byPath = new Map(
+    Object.entries(SDK_STAND_INS).map(([replaced, standIn]) => [
+      join(root, replaced),
+      join(root, standIn),
+    ]),
+  );
+  return {
+    name: 'sdk-stand-ins',
+    setup(build) {
+      for (const replaced of byPath.keys()) {
+        if (!existsSync(replaced)) {
+          throw new Error(`${relative(root, replaced)}, which a stand-in replaces, is gone`);
+        }
+      }
+      const escaped = [...byPath.keys()].map((path) =>
+        path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'),
+      );
+      const builtIns = Object.keys(BUILT_IN_STAND_INS).map((name) => name.slice('node:'.length));
+      // Only the SDK's imports: the product's own code imports the built-ins it means to.
+      const builtInFilter = new RegExp(`^node:(${builtIns.join('|')})$`);
+      build.onResolve({ filter: builtInFilter }, ({ path, importer }) => {
+        const standIn = BUILT_IN_STAND_INS[path];
+        return standIn && importer.includes('/node_modules/')
+          ? { path: join(root, standIn) }
+          : undefined;
+      });
+      build.onLoad({ filter: new RegExp(`^(${escaped.join('|')})$`) }, ({ path }) => {
+        const standIn = byPath.get(path) ?? '';
+        return {
+          contents: readFileSync(standIn, 'utf8'),
+          loader: 'ts',
+          resolveDir: dirname(standIn),
+        };
+      });
+    },
+  };
+}
+
+/**
  * Every esbuild option the project uses. `build` applies it to the handler; the benchmark
  * applies it to its reference handlers, so that all of them are bundled alike.
  */
@@ -83,6 +161,8 @@ export function esbuildOptions(
     alias: trimSdk
       ? { '@aws-sdk/credential-provider-node': './handler/access/env-credentials.ts' }
       : {},
+    // The rest of the trim: whole SDK modules replaced by smaller stand-ins (SDK_STAND_INS).
+    plugins: trimSdk ? [sdkStandIns(root)] : [],
   };
 }
 

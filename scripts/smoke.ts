@@ -3,6 +3,7 @@
 // host-root requirement of web admin pages — and that it serves the version baked into the
 // local dist/ (or --expect-version). One line per check; exit 1 listing what differs. For a
 // CD pipeline, right after `serverless deploy` or `sam deploy`.
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { bakedDocument } from './baked-version.ts';
@@ -18,14 +19,16 @@ import {
   VERSION_PATH,
 } from './synapse-reference.ts';
 
-const USAGE = `usage: npm run smoke -- <base URL> [--expect-version <server_version>] [--token <token>]
+const USAGE = `usage: npm run smoke -- <base URL> [--expect-version <server_version>] [--token-file <path> | --token <token>]
 
 Checks the endpoint at <base URL> (the root of its host, e.g. https://matrix-admin.example.org)
 against Synapse's answers. The expected server_version is the one baked into the local dist/
-unless --expect-version gives it; --token is sent on the version reads of a locked endpoint
-(never printed); SMOKE_TOKEN in the environment does the same and keeps it out of the
-process list. With a token, the endpoint is checked as locked: every answer but the admitted
-read must keep the version to itself.`;
+unless --expect-version gives it. For a locked endpoint, --token-file reads the token from a
+file that holds it alone (the monitor's, e.g. /etc/prometheus/synapse-version.token): it stays
+out of the shell's history and the process list, as SMOKE_TOKEN in the environment does;
+--token gives it on the command line. It is sent on the version reads only, never printed.
+With a token, the endpoint is checked as locked: every answer but the admitted read must keep
+the version to itself.`;
 
 /** Whether a gateway, a CDN or the connection adds the header beside the function's own. */
 function addedOnTheWay(name: string): boolean {
@@ -166,7 +169,7 @@ export async function smoke(
   );
   // Any 401 to a request without a token: this function's own policy, or a gateway's.
   const locked = (reply: Reply) =>
-    reply.status === 401 && !token ? ['the endpoint is locked: pass --token'] : [];
+    reply.status === 401 && !token ? ['the endpoint is locked: pass --token-file'] : [];
 
   await check('the base URL is the root of its host (web admin pages need it)', async () =>
     base.pathname === '/' && base.search === ''
@@ -222,6 +225,37 @@ export async function smoke(
   return failures;
 }
 
+/** The token a file holds alone: read whole, one final line end dropped, as the exporter does. */
+export function readTokenFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    return refuse(`--token-file ${JSON.stringify(path)} cannot be read: ${code}`);
+  }
+  const token = text.trim();
+  // Whatever the file holds is not quoted: it may be a token in the wrong place.
+  if (token === '') refuse(`--token-file ${JSON.stringify(path)} is empty`);
+  if (/\s/.test(token)) {
+    refuse(`--token-file ${JSON.stringify(path)} holds more than one token (blanks inside)`);
+  }
+  return token;
+}
+
+/** The token from --token-file, --token or SMOKE_TOKEN, at most one of the first two. */
+function givenToken(
+  token: string | undefined,
+  tokenFile: string | undefined,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  if (token !== undefined && tokenFile !== undefined) {
+    refuse('give --token-file or --token, not both');
+  }
+  if (tokenFile !== undefined) return readTokenFile(tokenFile);
+  return token ?? env.SMOKE_TOKEN;
+}
+
 /** `npm run smoke -- <base URL>`: 0 when every check passes, 1 listing those that differ. */
 export async function main(
   args: string[],
@@ -230,7 +264,11 @@ export async function main(
   root: string = projectRoot,
 ): Promise<number> {
   const { values: options, positionals } = readCommandLine(
-    { 'expect-version': { type: 'string' }, token: { type: 'string' } },
+    {
+      'expect-version': { type: 'string' },
+      token: { type: 'string' },
+      'token-file': { type: 'string' },
+    },
     USAGE,
     args,
   );
@@ -243,7 +281,7 @@ export async function main(
     refuse('no dist/ to take the expected version from: npm run build, or --expect-version');
   }
   const failures = await smoke(target, expectVersion, {
-    token: options.token ?? env.SMOKE_TOKEN,
+    token: givenToken(options.token, options['token-file'], env),
     print: output.out,
   });
   if (failures.length > 0) {

@@ -1,5 +1,12 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +16,8 @@ import { DEBIAN, requireTool } from '../support/tools.ts';
 
 // The monitoring kit, checked with the real Prometheus tools from Debian's packages.
 const monitoring = fileURLToPath(new URL('../../monitoring/', import.meta.url));
+/** Where the monitor's token lives, in the module and in every command the docs show. */
+const TOKEN_FILE = '/etc/prometheus/synapse-version.token';
 const scratch = mkdtempSync(join(tmpdir(), 'synapse-version-monitoring-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -86,6 +95,31 @@ describe('the kit agrees with itself and with this checkout', () => {
       (m[1] ?? '').split('|'),
     );
     for (const module of named) expect(modules).toContain(module);
+  });
+
+  it('reads the locked endpoint with synapse_version’s checks and a token from the docs’ file', () => {
+    const { authorization, ...checks } = blackbox.modules.synapse_version_locked.http;
+    expect(checks).toEqual(blackbox.modules.synapse_version.http);
+    expect(blackbox.modules.synapse_version_locked.timeout).toBe(
+      blackbox.modules.synapse_version.timeout,
+    );
+    expect(authorization).toEqual({ type: 'Bearer', credentials_file: TOKEN_FILE });
+    // The token setup, the smoke run and the module name one file, wherever the docs show it.
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const pages = [
+      'README.md',
+      'monitoring/README.md',
+      ...readdirSync(join(root, 'docs')).map((name) => `docs/${name}`),
+    ];
+    const given = pages.flatMap((page) =>
+      // A path given, not a placeholder such as `<file>`.
+      [...readFileSync(join(root, page), 'utf8').matchAll(/--token-file (\/[^\s`,)]+)/g)].map(
+        (match) => match[1],
+      ),
+    );
+    expect(given.length).toBeGreaterThanOrEqual(4);
+    // A rotation writes the new token beside the file, then moves it over the file.
+    for (const path of given) expect([TOKEN_FILE, `${TOKEN_FILE}.new`]).toContain(path);
   });
 
   it('expects the version this checkout builds (package.json)', () => {

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, smoke } from '../../scripts/smoke.ts';
 import { type DifferingServer, startDifferingServer } from '../support/differing-server.ts';
@@ -35,6 +38,61 @@ describe('npm run smoke, its command line', () => {
     const run = await smokeCommand([differing.baseUrl, '--expect-version', '9.9.9']);
     expect(run.out).toContain('ok   server_version is "9.9.9"');
     expect(run.code).toBe(1);
+  });
+});
+
+describe('npm run smoke --token-file, refused in one line before any request', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smoke-token-files-'));
+  const file = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text, { mode: 0o600 });
+    return path;
+  };
+  // A server that counts what reaches it: a refused command line sends nothing.
+  let requests = 0;
+  const counting = createServer((_req, res) => {
+    requests += 1;
+    res.end();
+  });
+  beforeAll(() => new Promise<void>((resolve) => counting.listen(0, '127.0.0.1', resolve)));
+  afterAll(async () => {
+    await new Promise<void>((resolve) => counting.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const refusal = async (extra: string[]) => {
+    const { port } = counting.address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}`;
+    return smokeCommand([url, '--expect-version', '1.0.0', ...extra]);
+  };
+
+  it.each([
+    ['a file that is not there', () => join(dir, 'absent.token'), 'cannot be read: ENOENT'],
+    ['a folder', () => dir, 'cannot be read: EISDIR'],
+    ['an empty file', () => file('empty.token', '\n'), 'is empty'],
+    [
+      'two tokens',
+      () => file('two.token', 'svt_first-secret\nsvt_second-secret\n'),
+      'holds more than one token (blanks inside)',
+    ],
+  ])('refuses %s, quoting nothing it holds', async (_, path, fault) => {
+    const given = path();
+    const run = await refusal(['--token-file', given]);
+    expect(run).toEqual({
+      code: 2,
+      out: [],
+      err: [`error: --token-file ${JSON.stringify(given)} ${fault} (--help for usage)`],
+    });
+    expect(requests).toBe(0);
+  });
+
+  it('refuses --token and --token-file together', async () => {
+    const run = await refusal(['--token', 'svt_x', '--token-file', file('one.token', 'svt_y')]);
+    expect(run).toEqual({
+      code: 2,
+      out: [],
+      err: ['error: give --token-file or --token, not both (--help for usage)'],
+    });
+    expect(requests).toBe(0);
   });
 });
 

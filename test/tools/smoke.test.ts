@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -248,12 +248,33 @@ describe('npm run smoke', () => {
     );
   });
 
-  it('says that a locked endpoint wants --token when none is given', async () => {
+  it('passes a locked endpoint with the token from --token-file (0600, a final newline)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smoke-token-file-'));
+    try {
+      const file = join(dir, 'synapse-version.token');
+      writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 });
+      const run = await smokeCommand([locked.baseUrl, '--token-file', file]);
+      expect(run.err).toEqual([]);
+      expect(run.code).toBe(0);
+      expect(run.out).toContain(
+        `ok   GET ${VERSION} without the token: 401 M_MISSING_TOKEN, no version`,
+      );
+      writeFileSync(file, 'svt_not-the-listed-token\n');
+      const refused = await smokeCommand([locked.baseUrl, '--token-file', file]);
+      expect(refused.code).toBe(1);
+      expect(refused.out[1]).toContain(`body ${JSON.stringify(UNKNOWN_TOKEN)}`);
+      expect(refused.out.join('\n')).not.toContain('svt_not-the-listed-token');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says that a locked endpoint wants --token-file when no token is given', async () => {
     const lines: string[] = [];
     const failures = await smoke(locked.baseUrl, served, { print: (l) => lines.push(l) });
     const missing = `body ${JSON.stringify(MISSING_TOKEN)}, expected /^\\{"server_version"`;
     expect(failures[0]).toMatch(
-      /^GET \/_synapse\/admin\/v1\/server_version: 200, the version document, Synapse's headers: the endpoint is locked: pass --token; status 401, expected 200; body /,
+      /^GET \/_synapse\/admin\/v1\/server_version: 200, the version document, Synapse's headers: the endpoint is locked: pass --token-file; status 401, expected 200; body /,
     );
     expect(failures[0]).toContain(missing);
     expect(lines[1]).toBe(`FAIL ${failures[0]}`);

@@ -1,0 +1,161 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { isDeepStrictEqual } from 'node:util';
+import * as ssm from '@aws-sdk/client-ssm';
+import * as config from '@smithy/core/config';
+import * as serde from '@smithy/core/serde';
+import * as esbuild from 'esbuild';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as fs from '../../handler/access/built-ins/fs.ts';
+import * as os from '../../handler/access/built-ins/os.ts';
+import * as processStandIn from '../../handler/access/built-ins/process.ts';
+import * as zlib from '../../handler/access/built-ins/zlib.ts';
+import { loadSharedConfigFiles } from '../../handler/access/no-shared-config-files.ts';
+import * as shapes from '../../handler/access/ssm-get-parameter-shapes.ts';
+import * as streamTypes from '../../handler/access/stream-type-check.ts';
+import { BUILT_IN_STAND_INS, SDK_STAND_INS, sdkStandIns } from '../../scripts/build.ts';
+import { projectRoot } from '../../scripts/project-root.ts';
+
+/** The names a module exports, as esbuild reads them from its text. */
+async function exportNames(path: string): Promise<string[]> {
+  const result = await esbuild.build({
+    absWorkingDir: projectRoot,
+    entryPoints: [path],
+    bundle: false,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    outdir: 'out',
+    logLevel: 'silent',
+  });
+  return Object.values(result.metafile.outputs)
+    .flatMap((output) => output.exports)
+    .sort();
+}
+
+/** A schema with its thunks (`() => Parameter$`) called, so that two can be compared. */
+function resolved(schema: unknown): unknown {
+  if (typeof schema === 'function') return resolved(schema());
+  return Array.isArray(schema) ? schema.map(resolved) : schema;
+}
+
+// Each stand-in replaces a whole SDK module in the bundle (scripts/build.ts). These hold
+// them to the modules they replace, so that an SDK upgrade that changes one fails here.
+describe('the stand-ins for AWS SDK modules', () => {
+  it('replace files the SDK still has', () => {
+    for (const [replaced, standIn] of Object.entries(SDK_STAND_INS)) {
+      expect(existsSync(join(projectRoot, replaced)), replaced).toBe(true);
+      expect(existsSync(join(projectRoot, standIn)), standIn).toBe(true);
+    }
+  });
+
+  it('fail the build, naming the file, when a file they replace is gone', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'stand-in-root-'));
+    try {
+      const building = esbuild.build({
+        stdin: { contents: 'export {}' },
+        write: false,
+        logLevel: 'silent',
+        plugins: [sdkStandIns(elsewhere)],
+      });
+      await expect(building).rejects.toThrow(
+        'node_modules/@aws-sdk/client-ssm/dist-es/index.js, which a stand-in replaces, is gone',
+      );
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('export only names the modules they replace export', async () => {
+    const entry = 'node_modules/@aws-sdk/client-ssm/dist-es/index.js';
+    for (const [replaced, standIn] of Object.entries(SDK_STAND_INS)) {
+      // The SDK's entry re-exports with `export *`: its names are the package's.
+      const real = replaced === entry ? Object.keys(ssm) : await exportNames(replaced);
+      const ours = await exportNames(standIn);
+      expect(ours.length, standIn).toBeGreaterThan(0);
+      expect(real, standIn).toEqual(expect.arrayContaining(ours));
+    }
+  });
+
+  it("hold every GetParameter shape equal to the SDK's own", () => {
+    const schemas = Object.entries(shapes).filter(([name]) => name.endsWith('$'));
+    expect(schemas.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['GetParameter$', 'ParameterNotFound$', 'ThrottlingException$']),
+    );
+    for (const [name, schema] of schemas) {
+      const theirs = (ssm as unknown as Record<string, unknown>)[name];
+      expect(theirs, name).toBeDefined();
+      expect(isDeepStrictEqual(resolved(schema), resolved(theirs)), name).toBe(true);
+    }
+  });
+
+  it('read no shared config file, though one is there', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'stand-in-home-'));
+    try {
+      mkdirSync(join(home, '.aws'));
+      writeFileSync(join(home, '.aws/config'), '[default]\nregion = ap-south-1\n');
+      writeFileSync(join(home, '.aws/credentials'), '[default]\naws_access_key_id = AKIDHOME\n');
+      vi.stubEnv('HOME', home);
+      // The SDK's own reads them: the test would show nothing if it did not.
+      const real = await config.loadSharedConfigFiles({ ignoreCache: true });
+      expect(real.configFile.default?.region).toBe('ap-south-1');
+      expect(await loadSharedConfigFiles()).toEqual({ configFile: {}, credentialsFile: {} });
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the stand-in for the SDK's stream type checks", () => {
+  // The global's constructor type is overloaded, which a class cannot extend as written.
+  class Subclassed extends (ReadableStream as new () => ReadableStream) {}
+  const values: [string, unknown][] = [
+    ['a Node stream', Readable.from(['{}'])],
+    ['a web ReadableStream', new ReadableStream()],
+    ['a subclass of ReadableStream', new Subclassed()],
+    ['a Blob', new Blob(['{}'])],
+    ['a File', new File(['{}'], 'policy.json')],
+    ['bytes', new Uint8Array([123, 125])],
+    ['a string', '{}'],
+    ['an object with a reader of its own', { getReader: () => undefined }],
+    ['null', null],
+    ['undefined', undefined],
+  ];
+
+  it.each(values)('answers as the SDK does for %s', (_, value) => {
+    expect(streamTypes.isReadableStream(value)).toBe(serde.isReadableStream(value));
+    expect(streamTypes.isBlob(value)).toBe(serde.isBlob(value));
+  });
+});
+
+describe('the stand-ins for the built-ins the SDK imports', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('cover exactly the built-ins the build redirects', () => {
+    expect(Object.keys(BUILT_IN_STAND_INS).sort()).toEqual([
+      'node:fs',
+      'node:os',
+      'node:process',
+      'node:zlib',
+    ]);
+  });
+
+  it("hand over Node's own functions, classes and objects", async () => {
+    const modules = { 'node:fs': fs, 'node:os': os, 'node:process': processStandIn };
+    for (const [name, standIn] of Object.entries(modules)) {
+      const real = (await import(name)) as Record<string, unknown>;
+      for (const [key, value] of Object.entries(standIn))
+        expect(value, `${name} ${key}`).toBe(real[key]);
+    }
+  });
+
+  it("compute Node's own CRC32, loading zlib only when asked", async () => {
+    const real = await import('node:zlib');
+    const data = Buffer.from('GetParameter');
+    expect(zlib.crc32(data, 0)).toBe(real.crc32(data, 0));
+    expect(zlib.crc32(data, 7)).toBe(real.crc32(data, 7));
+  });
+});
