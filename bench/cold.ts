@@ -1,7 +1,9 @@
 // Cold starts: each candidate in a fresh Node process (cold-start.mjs), all candidates
 // interleaved in random order, so that drift on a shared machine hits them alike.
+
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { shuffle } from './stats.ts';
 
 export interface Candidate {
   /** Unique within a run, e.g. `product (policy)`. */
@@ -50,15 +52,6 @@ export function runCold(candidate: Candidate): Promise<ColdSample> {
       resolve({ ...report, wallMs });
     });
   });
-}
-
-export function shuffle<T>(items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
 }
 
 /** `runs` cold starts of every candidate, interleaved, after one unmeasured run each. */

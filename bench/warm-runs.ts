@@ -3,7 +3,7 @@
 // same process, so that machine drift cancels out.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { shuffle } from './cold.ts';
+import { shuffle } from './stats.ts';
 
 const warmChild = fileURLToPath(new URL('warm.mjs', import.meta.url));
 

@@ -3,6 +3,7 @@
 // them alike. Prints the median nanoseconds per invocation of each.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { median, shuffle } from './stats.ts';
 
 const [eventPath = '', batchesText = '20', batchSizeText = '10000', ...bundles] =
   process.argv.slice(2);
@@ -27,17 +28,12 @@ for (const loop of loops) statuses.push(await loop(batchSize * 2));
 
 const samples = loops.map(() => []);
 for (let b = 0; b < batches; b++) {
-  const order = loops.map((_, i) => i).sort(() => Math.random() - 0.5);
+  const order = shuffle(loops.map((_, i) => i));
   for (const i of order) {
     const start = process.hrtime.bigint();
     await loops[i](batchSize);
     samples[i].push(Number(process.hrtime.bigint() - start) / batchSize);
   }
 }
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  return sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 process.stdout.write(JSON.stringify({ nsPerCall: samples.map(median), statuses }));
 process.exit(0);
