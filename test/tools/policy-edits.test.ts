@@ -181,6 +181,37 @@ describe('an AWS fault, named', () => {
       'SSM refused or failed the request for /p in eu-west-1 (InternalServerError)',
     );
   });
+
+  const unreachable = (detail: string) =>
+    `SSM in eu-west-1 could not be reached (${detail}): check the network, and AWS_ENDPOINT_URL_SSM or AWS_ENDPOINT_URL if set`;
+
+  it.each([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+  ])('SSM not reached: %s', (code) => {
+    const error = Object.assign(new Error('connect 10.0.0.1:443'), { code });
+    expect(faultLine(error, place)).toBe(unreachable(`Error ${code}`));
+  });
+
+  it('SSM not reached: the SDK’s own timeout, whatever its code', () => {
+    const error = Object.assign(new Error('slow'), { name: 'TimeoutError' });
+    expect(faultLine(error, place)).toBe(unreachable('TimeoutError'));
+  });
+
+  it('any other code, and a thrown value that is no error, as a failed request', () => {
+    const error = Object.assign(new Error('odd'), { code: 'EPROTO' });
+    expect(faultLine(error, place)).toBe(
+      'SSM refused or failed the request for /p in eu-west-1 (Error EPROTO)',
+    );
+    expect(faultLine(undefined, place)).toBe(
+      'SSM refused or failed the request for /p in eu-west-1 (unknown fault)',
+    );
+  });
 });
 
 /** The command in this process, with `env` for its parameter name. */
