@@ -140,9 +140,10 @@ export async function main(
           try {
             writeTokenFile(tokenFile, token.token);
           } catch (error) {
-            const code = (error as { code?: unknown }).code;
+            // Node's file system errors carry their code (ENOENT, EACCES, EEXIST).
+            const { code } = error as NodeJS.ErrnoException;
             throw new PolicyFault(
-              `could not write the token file ${tokenFile} (${typeof code === 'string' ? code : 'error'}): nothing written`,
+              `could not write the token file ${tokenFile} (${code}): nothing written`,
             );
           }
         },

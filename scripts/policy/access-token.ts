@@ -27,7 +27,7 @@ export function writeTokenFile(path: string, token: string): void {
   writeFileSync(path, token, { mode: 0o600, flag: 'wx' });
 }
 
-/** Removes a token file this command wrote, when its digest could not be stored. */
+/** Removes the token file this command wrote, when its digest could not be stored. */
 export function removeTokenFile(path: string): void {
-  rmSync(path, { force: true });
+  rmSync(path);
 }

@@ -2,7 +2,7 @@
 // every verb's lines and exit status, its refusals, the faults it names, a competing edit
 // between its read and its write (the tests' proxy in front of moto), and its token file.
 // The command as a process of its own, through npm, is policy-command.test.ts.
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -528,6 +528,26 @@ describe('--token-file', () => {
       out: [],
       err: [`error: could not write the token file ${file} (ENOENT): nothing written`],
     });
+    expect(await stored(name)).toBeUndefined();
+  });
+
+  it('never replaces a file that appears after the command line was checked', async () => {
+    const name = '/main/token-file-appeared';
+    const file = join(FOLDER, 'appeared-token');
+    const proxy = await startSsmProxy(moto.url, ({ operation, count }) => {
+      if (operation === 'GetParameter' && count === 2) writeFileSync(file, 'someone else’s');
+      return undefined;
+    });
+    try {
+      expect(await policy(name, ['add-token', '--token-file', file], proxy.url)).toEqual({
+        code: 1,
+        out: [],
+        err: [`error: could not write the token file ${file} (EEXIST): nothing written`],
+      });
+    } finally {
+      await proxy.close();
+    }
+    expect(readFileSync(file, 'utf8')).toBe('someone else’s');
     expect(await stored(name)).toBeUndefined();
   });
 
