@@ -50,11 +50,9 @@ export async function readStored(
     const { Parameter } = await client.send(
       new GetParameterCommand({ Name: name, WithDecryption: true }),
     );
-    return {
-      value: Parameter?.Value ?? '',
-      version: Parameter?.Version ?? 0,
-      type: Parameter?.Type ?? '',
-    };
+    // SSM answers a parameter found with all three: the defaults only satisfy the types.
+    const { Value = '', Version = 0, Type = '' } = Parameter ?? {};
+    return { value: Value, version: Version, type: Type };
   } catch (error) {
     if (error instanceof ParameterNotFound) return undefined;
     throw error;
