@@ -12,7 +12,7 @@ import {
 import { DEFAULT_PARAMETER, parameterName } from './policy/parameter-name.ts';
 import { parameterClient, readStored, regionOf } from './policy/parameter-store.ts';
 import { type ChangeRequest, changePolicy, storedFault } from './policy/policy-change.ts';
-import { admitsNobody, readDocument } from './policy/policy-document.ts';
+import { admitsNobody, type PolicyDocument, readDocument } from './policy/policy-document.ts';
 import { addToken } from './policy/policy-edits.ts';
 import {
   ADMITS_NOBODY,
@@ -61,15 +61,15 @@ type Values = ReturnType<typeof readCommandLine<typeof OPTIONS>>['values'];
 /** Refuses options that the verb would ignore: a misplaced option is a misunderstanding. */
 function refuseMisplaced(request: VerbRequest, values: Values): void {
   const tokenFile = values['token-file'];
-  if (tokenFile !== undefined && request.verb !== 'add-token') {
-    refuse('--token-file goes with add-token only');
+  if (tokenFile !== undefined) {
+    if (request.verb !== 'add-token') refuse('--token-file goes with add-token only');
+    if (tokenFileExists(tokenFile)) {
+      refuse(`--token-file ${tokenFile} exists: a token file is never overwritten`);
+    }
   }
   if (request.verb === 'show') {
     if (values['lock-everyone-out']) refuse('--lock-everyone-out goes with an edit, not show');
     if (values['discard-invalid']) refuse('--discard-invalid goes with an edit, not show');
-  }
-  if (tokenFile !== undefined && tokenFileExists(tokenFile)) {
-    refuse(`--token-file ${tokenFile} exists: a token file is never overwritten`);
   }
   if (values.region !== undefined && !REGION.test(values.region)) {
     refuse(`--region must be an AWS region such as eu-west-1: ${JSON.stringify(values.region)}`);
@@ -110,16 +110,25 @@ export async function main(
   refuseMisplaced(request, values);
 
   const client = parameterClient(values.region);
-  const place: Place = { parameter, region: values.region ?? '' };
+  let place: Place;
   try {
-    place.region = await regionOf(client);
-    if (request.verb === 'show') return await show(client, place, output);
+    place = { parameter, region: await regionOf(client) };
+  } catch (error) {
+    output.err(`error: ${(error as Error).message}`);
+    return 1;
+  }
+  try {
     const token = request.verb === 'add-token' ? newToken() : undefined;
+    const edit = token
+      ? (document: PolicyDocument) => addToken(document, token.digest)
+      : request.edit;
+    // show is the one verb that edits nothing.
+    if (edit === undefined) return await show(client, place, output);
     const tokenFile = values['token-file'];
     const change: ChangeRequest = {
       client,
       place,
-      edit: token ? (document) => addToken(document, token.digest) : (request.edit ?? ((d) => d)),
+      edit,
       mustExist: request.verb.startsWith('remove-'),
       lockEveryoneOut: values['lock-everyone-out'] === true,
       discardInvalid: values['discard-invalid'] === true,
@@ -131,9 +140,10 @@ export async function main(
           try {
             writeTokenFile(tokenFile, token.token);
           } catch (error) {
-            const code = (error as { code?: unknown }).code;
+            // Node's file system errors carry their code (ENOENT, EACCES, EEXIST).
+            const { code } = error as NodeJS.ErrnoException;
             throw new PolicyFault(
-              `could not write the token file ${tokenFile} (${typeof code === 'string' ? code : 'error'}): nothing written`,
+              `could not write the token file ${tokenFile} (${code}): nothing written`,
             );
           }
         },

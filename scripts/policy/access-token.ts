@@ -12,7 +12,7 @@ export interface AccessToken {
 /** 32 random bytes: 256 bits, 43 characters of base64url, safe in a header and a shell. */
 export function newToken(): AccessToken {
   const token = randomBytes(32).toString('base64url');
-  return { token, digest: createHash('sha256').update(token, 'utf8').digest('hex') };
+  return { token, digest: createHash('sha256').update(token).digest('hex') };
 }
 
 /** True when a file is already at `path`: a token file is never overwritten. */
@@ -27,7 +27,7 @@ export function writeTokenFile(path: string, token: string): void {
   writeFileSync(path, token, { mode: 0o600, flag: 'wx' });
 }
 
-/** Removes a token file this command wrote, when its digest could not be stored. */
+/** Removes the token file this command wrote, when its digest could not be stored. */
 export function removeTokenFile(path: string): void {
-  rmSync(path, { force: true });
+  rmSync(path);
 }

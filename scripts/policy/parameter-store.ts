@@ -18,7 +18,8 @@ export interface StoredParameter {
 /** A client for `region`, or for the SDK's own region when none is given. */
 export function parameterClient(region: string | undefined): SSMClient {
   return new SSMClient({
-    ...(region === undefined ? {} : { region }),
+    // Undefined: the SDK's own, as if none were given.
+    region,
     // An endpoint that never answers is named within seconds, not after the OS gives up.
     requestHandler: {
       connectionTimeout: 5_000,
@@ -29,9 +30,7 @@ export function parameterClient(region: string | undefined): SSMClient {
 }
 
 /** Thrown when neither --region nor the SDK's configuration names a region. */
-export class NoRegion extends Error {
-  override name = 'NoRegion';
-}
+export class NoRegion extends Error {}
 
 /** The region the client asks, as the SDK resolved it. */
 export async function regionOf(client: SSMClient): Promise<string> {
@@ -51,11 +50,9 @@ export async function readStored(
     const { Parameter } = await client.send(
       new GetParameterCommand({ Name: name, WithDecryption: true }),
     );
-    return {
-      value: Parameter?.Value ?? '',
-      version: Parameter?.Version ?? 0,
-      type: Parameter?.Type ?? '',
-    };
+    // SSM answers a parameter found with all three: the defaults only satisfy the types.
+    const { Value = '', Version = 0, Type = '' } = Parameter ?? {};
+    return { value: Value, version: Version, type: Type };
   } catch (error) {
     if (error instanceof ParameterNotFound) return undefined;
     throw error;

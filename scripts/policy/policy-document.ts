@@ -1,7 +1,7 @@
 // The stored policy as its three lists, read and written as JSON. Reading goes through the
 // function's own parser first, so that the command edits only what the function would
 // accept, and a fault is named as the function names it.
-import { PolicyError, parsePolicy } from '../../handler/access/policy.ts';
+import { type PolicyError, parsePolicy } from '../../handler/access/policy.ts';
 
 export const POLICY_KEYS = ['tokens_sha256', 'source_cidrs', 'page_origins'] as const;
 export type PolicyKey = (typeof POLICY_KEYS)[number];
@@ -79,8 +79,8 @@ export function documentFault(text: string): string | undefined {
     parsePolicy(text);
     return undefined;
   } catch (error) {
-    // parsePolicy's messages name the entry by key and position, never its content.
-    if (error instanceof PolicyError) return error.message;
-    throw error;
+    // parsePolicy throws its PolicyError alone, whose messages name the entry by key and
+    // position, never its content.
+    return (error as PolicyError).message;
   }
 }

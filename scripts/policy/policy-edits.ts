@@ -4,9 +4,7 @@ import { type PolicyDocument, type PolicyKey, withList } from './policy-document
 import { PolicyFault } from './report.ts';
 
 /** An edit that cannot be made to this policy; nothing is written. */
-export class EditRefused extends PolicyFault {
-  override name = 'EditRefused';
-}
+export class EditRefused extends PolicyFault {}
 
 /** The shortest part of a digest that `remove-token` takes: 32 bits, unlikely to collide. */
 export const MIN_DIGEST_PREFIX = 8;

@@ -4,7 +4,6 @@
 
 import { faultName } from '../../handler/access/ssm-parameter.ts';
 import rules from '../../handler/access-rules.json' with { type: 'json' };
-import { NoRegion } from './parameter-store.ts';
 import type { PolicyDocument } from './policy-document.ts';
 
 /** Where the policy lives, as every line names it. */
@@ -14,9 +13,7 @@ export interface Place {
 }
 
 /** A fault of the run (not of its command line): one line on stderr, exit 1. */
-export class PolicyFault extends Error {
-  override name = 'PolicyFault';
-}
+export class PolicyFault extends Error {}
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -63,7 +60,8 @@ export const ADMITS_NOBODY =
 
 export const LOCKED_OUT = `this is the emergency lock-out: the policy admits nobody, and every caller is refused (401) within ${SEEN_WITHIN}`;
 
-const UNREACHABLE = new Set([
+// Of unknown type, as an error's `code` is: only the codes listed are strings it holds.
+const UNREACHABLE: ReadonlySet<unknown> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ENOTFOUND',
@@ -75,7 +73,7 @@ const UNREACHABLE = new Set([
 
 /** One line naming an AWS fault, for the parameter it concerned. */
 export function faultLine(error: unknown, { parameter, region }: Place): string {
-  if (error instanceof PolicyFault || error instanceof NoRegion) return error.message;
+  if (error instanceof PolicyFault) return error.message;
   const name = error instanceof Error ? error.name : '';
   const code = (error as { code?: unknown } | undefined)?.code;
   const named = faultName(error);
@@ -91,7 +89,7 @@ export function faultLine(error: unknown, { parameter, region }: Place): string 
   if (name === 'AccessDeniedException' || name === 'AccessDenied') {
     return `access denied (${named}): the credentials may not read or write ${parameter} in ${region} (ssm:GetParameter, ssm:PutParameter)`;
   }
-  if ((typeof code === 'string' && UNREACHABLE.has(code)) || name === 'TimeoutError') {
+  if (UNREACHABLE.has(code) || name === 'TimeoutError') {
     return `SSM in ${region} could not be reached (${named}): check the network, and AWS_ENDPOINT_URL_SSM or AWS_ENDPOINT_URL if set`;
   }
   return `SSM refused or failed the request for ${parameter} in ${region} (${named})`;

@@ -1,6 +1,6 @@
 // The verbs of `npm run policy` and their one argument, checked before anything reaches AWS:
 // a malformed network, origin or digest prefix is a bad command line (exit 2).
-import { PolicyError, parsePolicy } from '../../handler/access/policy.ts';
+import { type PolicyError, parsePolicy } from '../../handler/access/policy.ts';
 import { refuse } from '../cli-options.ts';
 import type { PolicyDocument } from './policy-document.ts';
 import {
@@ -17,8 +17,8 @@ function refuseInvalid(policy: object, where: string, what: string): void {
   try {
     parsePolicy(JSON.stringify(policy));
   } catch (error) {
-    if (!(error instanceof PolicyError)) throw error;
-    refuse(error.message.replace(where, what));
+    // parsePolicy throws its PolicyError alone.
+    refuse((error as PolicyError).message.replace(where, what));
   }
 }
 

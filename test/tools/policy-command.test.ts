@@ -1,7 +1,7 @@
 // `npm run policy` as the command it is, a process of its own, through the real AWS SDK
-// against moto_server: what it writes, what it prints, what it refuses, and an edit of
-// someone else's landing between its read and its write (a proxy of the tests' own, in
-// front of moto, makes it at the right moment).
+// against moto_server: its command line, its environment (region, credentials, endpoint),
+// its exit status, its token file, and npm. Every verb, refusal, fault and competing edit,
+// line by line, is policy-main.test.ts, in this process, where mutation testing sees it.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,6 @@ import { decide, parsePolicy } from '../../handler/access/policy.ts';
 import { projectRoot } from '../../scripts/project-root.ts';
 import { consoleExamples, runExample } from '../support/console-examples.ts';
 import { type Moto, startMoto } from '../support/moto.ts';
-import { type SsmHook, startSsmProxy } from '../support/ssm-proxy.ts';
 
 const SCRIPT = join(projectRoot, 'scripts/policy.ts');
 const REGION = 'eu-west-1';
@@ -231,100 +230,6 @@ describe('a prefix that starts two digests', () => {
   });
 });
 
-describe('a policy that would admit nobody', () => {
-  const name = '/tests/lock-out';
-  const only = `${'c'.repeat(63)}3`;
-
-  it('is refused without --lock-everyone-out', async () => {
-    await put(name, JSON.stringify({ tokens_sha256: [only] }));
-    const run = await policy(name, ['remove-token', only]);
-    expect(run).toEqual({
-      code: 1,
-      out: [],
-      err: [
-        'error: the policy would admit nobody (no token, no network): every caller would be refused; nothing written (give --lock-everyone-out to lock everyone out on purpose)',
-      ],
-    });
-    expect((await stored(name))?.version).toBe(1);
-  });
-
-  it('is written with it, and said to be the emergency lock-out', async () => {
-    const run = await policy(name, ['remove-token', only, '--lock-everyone-out']);
-    expect(run).toEqual({
-      code: 0,
-      out: [
-        `${name} in eu-west-1 is now version 2: 0 tokens, 0 networks, 0 page origins`,
-        'this is the emergency lock-out: the policy admits nobody, and every caller is refused (401) within ACCESS_POLICY_TTL_SECONDS (300 s unless the function sets another)',
-      ],
-      err: [],
-    });
-    expect(await stored(name)).toMatchObject({ value: '{"tokens_sha256":[]}', version: 2 });
-    const shown = await policy(name, ['show']);
-    expect(shown.out).toEqual([
-      `${name} in eu-west-1 is version 2: 0 tokens, 0 networks, 0 page origins`,
-      'it admits nobody (the emergency lock-out): every caller is refused (401)',
-    ]);
-  });
-});
-
-describe('a stored value the function refuses', () => {
-  it.each([
-    ['/tests/not-json', '{"tokens_sha256":["cafe-secret"', 'SecureString', 'the value is not JSON'],
-    [
-      '/tests/bad-digest',
-      '{"tokens_sha256":["cafe-secret"]}',
-      'String',
-      'tokens_sha256[0] is not 64 hex digits',
-    ],
-    [
-      '/tests/list',
-      'cafe-secret,other',
-      'StringList',
-      'the parameter is a StringList, which the function refuses: it must be a SecureString or String',
-    ],
-  ] as const)(
-    '%s: show names the fault, never the value; an edit refuses',
-    async (name, value, type, fault) => {
-      await put(name, value, type);
-      const shown = await policy(name, ['show']);
-      expect(shown).toEqual({
-        code: 1,
-        out: [],
-        err: [
-          `error: ${name} in eu-west-1 is version 1, which the function refuses (503 to every read): ${fault}`,
-        ],
-      });
-      const edit = await policy(name, ['add-network', '192.0.2.0/24']);
-      expect(edit).toEqual({
-        code: 1,
-        out: [],
-        err: [
-          `error: ${name} in eu-west-1 (version 1) is no policy the function accepts: ${fault}; nothing written (fix it, or give --discard-invalid to start from an empty policy)`,
-        ],
-      });
-      expect(JSON.stringify([shown, edit])).not.toContain('cafe-secret');
-      expect(await stored(name)).toMatchObject({ version: 1, value });
-    },
-  );
-
-  it('is replaced by an empty policy and the edit with --discard-invalid, said so', async () => {
-    const name = '/tests/discarded';
-    await put(name, '{"tokens_sha256":["cafe-secret"]}');
-    const run = await policy(name, ['add-network', '192.0.2.0/24', '--discard-invalid']);
-    expect(run).toEqual({
-      code: 0,
-      out: [`${name} in eu-west-1 is now version 2: 0 tokens, 1 network, 0 page origins`, SEEN],
-      err: [
-        'note: version 1 is no policy the function accepts (tokens_sha256[0] is not 64 hex digits); --discard-invalid: starting from an empty policy',
-      ],
-    });
-    expect(await stored(name)).toMatchObject({
-      value: '{"source_cidrs":["192.0.2.0/24"]}',
-      type: 'SecureString',
-    });
-  });
-});
-
 describe('the parameter and its region', () => {
   const name = '/tests/in-us-east-1';
 
@@ -424,106 +329,7 @@ describe('--token-file', () => {
   });
 });
 
-describe('an edit of someone else’s between the read and the write', () => {
-  const competing = (name: string, value: string) => () => put(name, value).then(() => undefined);
-
-  async function through(hook: SsmHook, name: string, args: string[]) {
-    const proxy = await startSsmProxy(moto.url, hook);
-    try {
-      return { run: await policy(name, args, proxy.url), calls: proxy.calls };
-    } finally {
-      await proxy.close();
-    }
-  }
-
-  it('landing before the second read: detected, nothing written', async () => {
-    const name = '/tests/race-read';
-    await put(name, JSON.stringify({ source_cidrs: ['192.0.2.0/24'] }));
-    const theirs = JSON.stringify({ source_cidrs: ['192.0.2.0/24', '198.51.100.0/24'] });
-    const edit = competing(name, theirs);
-    const { run, calls } = await through(
-      ({ operation, count }) => (operation === 'GetParameter' && count === 2 ? edit() : undefined),
-      name,
-      ['add-network', '203.0.113.0/24'],
-    );
-    expect(calls).toEqual(['GetParameter', 'GetParameter']);
-    expect(run).toEqual({
-      code: 1,
-      out: [],
-      err: [
-        `error: ${name} changed while this command ran (read as version 1, now version 2): nothing written; run it again`,
-      ],
-    });
-    expect(await stored(name)).toMatchObject({ version: 2, value: theirs });
-  });
-
-  it('landing between the second read and the write: the version tells, and it is reported', async () => {
-    const name = '/tests/race-write';
-    await put(name, JSON.stringify({ source_cidrs: ['192.0.2.0/24'] }));
-    const edit = competing(name, JSON.stringify({ source_cidrs: ['198.51.100.0/24'] }));
-    const { run, calls } = await through(
-      ({ operation }) => (operation === 'PutParameter' ? edit() : undefined),
-      name,
-      ['add-network', '203.0.113.0/24'],
-    );
-    expect(calls).toEqual(['GetParameter', 'GetParameter', 'PutParameter']);
-    expect(run.code).toBe(1);
-    expect(run.out[0]).toBe(
-      `${name} in eu-west-1 is now version 3: 0 tokens, 2 networks, 0 page origins`,
-    );
-    expect(run.err).toEqual([
-      `warning: another edit was written between this command's read (version 1) and its write (version 3, not 2), and this write replaced it: check that the tokens and networks above are all meant, and what the other edit wrote (aws ssm get-parameter-history --name ${name} --region eu-west-1)`,
-    ]);
-  });
-
-  it('creating the parameter as this command does: SSM refuses the second creation', async () => {
-    const name = '/tests/race-create';
-    const theirs = JSON.stringify({ source_cidrs: ['198.51.100.0/24'] });
-    const edit = competing(name, theirs);
-    const folder = mkdtempSync(join(tmpdir(), 'policy-race-'));
-    const file = join(folder, 'token');
-    const { run } = await through(
-      ({ operation }) => (operation === 'PutParameter' ? edit() : undefined),
-      name,
-      ['add-token', '--token-file', file],
-    );
-    expect(run).toEqual({
-      code: 1,
-      out: [],
-      err: [
-        `error: ${name} was created by another edit while this command ran: nothing written; run it again`,
-      ],
-    });
-    expect(await stored(name)).toMatchObject({ version: 1, value: theirs });
-    expect(existsSync(file)).toBe(false);
-  });
-});
-
 describe('AWS faults, in one line, never a stack, a value or a token', () => {
-  const faultAnswer = (type: string) => () => ({
-    status: 400,
-    body: JSON.stringify({ __type: type, message: 'quoting cafe-secret' }),
-  });
-
-  it.each([
-    [
-      'AccessDeniedException',
-      'error: access denied (AccessDeniedException (HTTP 400)): the credentials may not read or write /tests/denied in eu-west-1 (ssm:GetParameter, ssm:PutParameter)',
-    ],
-    [
-      'InvalidKeyId',
-      "error: KMS refused the SecureString's key for /tests/denied in eu-west-1 (InvalidKeyId (HTTP 400)): the credentials need kms:Decrypt and kms:Encrypt on it",
-    ],
-  ])('%s, as SSM answers it', async (type, line) => {
-    const proxy = await startSsmProxy(moto.url, faultAnswer(type));
-    try {
-      const run = await policy('/tests/denied', ['add-token'], proxy.url);
-      expect(run).toEqual({ code: 1, out: [], err: [line] });
-    } finally {
-      await proxy.close();
-    }
-  });
-
   it('no credentials', async () => {
     const run = await runPolicy(['show', '--region', 'eu-west-1'], {
       AWS_ENDPOINT_URL_SSM: moto.url,

@@ -2,9 +2,6 @@
 // the parameter it names, what it prints, and every command line it refuses before reaching
 // AWS. The command against moto_server is policy-command.test.ts.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ParameterNotFound } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { decide, parsePolicy } from '../../handler/access/policy.ts';
@@ -184,6 +181,37 @@ describe('an AWS fault, named', () => {
       'SSM refused or failed the request for /p in eu-west-1 (InternalServerError)',
     );
   });
+
+  const unreachable = (detail: string) =>
+    `SSM in eu-west-1 could not be reached (${detail}): check the network, and AWS_ENDPOINT_URL_SSM or AWS_ENDPOINT_URL if set`;
+
+  it.each([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+  ])('SSM not reached: %s', (code) => {
+    const error = Object.assign(new Error('connect 10.0.0.1:443'), { code });
+    expect(faultLine(error, place)).toBe(unreachable(`Error ${code}`));
+  });
+
+  it('SSM not reached: the SDK’s own timeout, whatever its code', () => {
+    const error = Object.assign(new Error('slow'), { name: 'TimeoutError' });
+    expect(faultLine(error, place)).toBe(unreachable('TimeoutError'));
+  });
+
+  it('any other code, and a thrown value that is no error, as a failed request', () => {
+    const error = Object.assign(new Error('odd'), { code: 'EPROTO' });
+    expect(faultLine(error, place)).toBe(
+      'SSM refused or failed the request for /p in eu-west-1 (Error EPROTO)',
+    );
+    expect(faultLine(undefined, place)).toBe(
+      'SSM refused or failed the request for /p in eu-west-1 (unknown fault)',
+    );
+  });
 });
 
 /** The command in this process, with `env` for its parameter name. */
@@ -199,8 +227,8 @@ describe('npm run policy, its command line', () => {
     expect(run.err).toEqual([]);
   });
 
-  const existing = join(mkdtempSync(join(tmpdir(), 'policy-')), 'token');
-  writeFileSync(existing, 'someone else’s');
+  // A file that exists at a path the same from run to run: a test's name is its identity.
+  const existing = 'package.json';
   const pasted = newToken().token;
 
   it.each([
@@ -216,7 +244,10 @@ describe('npm run policy, its command line', () => {
     [['remove-token', 'abcdef0'], "remove-token takes the token's sha256 digest, or at least"],
     [['remove-token', 'abcdefgh'], 'at least its first 8 hex digits (never the token itself)'],
     [['show', '--token-file', '/tmp/x'], '--token-file goes with add-token only'],
-    [['add-token', '--token-file', existing], `--token-file ${existing} exists`],
+    [
+      ['add-token', '--token-file', existing],
+      `--token-file ${existing} exists: a token file is never`,
+    ],
     [['show', '--lock-everyone-out'], '--lock-everyone-out goes with an edit, not show'],
     [['show', '--discard-invalid'], '--discard-invalid goes with an edit, not show'],
     [['show', '--region', 'Ireland'], '--region must be an AWS region such as eu-west-1'],
