@@ -88,10 +88,9 @@ function queryTokensOf(query: string): string[] | undefined {
 function parameterTokens(event: Loose, raw: boolean): string[] | undefined {
   const multi = record(event.multiValueQueryStringParameters);
   const single = record(event.queryStringParameters);
-  const pairs: [string, string][] = [];
-  for (const [name, value] of Object.entries(multi ?? single ?? {})) {
-    for (const item of Array.isArray(value) ? value : [value]) pairs.push([name, text(item)]);
-  }
+  const pairs = Object.entries(multi ?? single ?? {}).flatMap(([name, value]) =>
+    (Array.isArray(value) ? value : [value]).map((item): [string, string] => [name, text(item)]),
+  );
   if (raw) return queryTokensOf(pairs.map(([name, value]) => `${name}=${value}`).join('&'));
   const values = pairs.filter(([name]) => name === ACCESS_TOKEN).map(([, value]) => value);
   return values.length > 0 ? values : undefined;
@@ -112,8 +111,8 @@ export function readEvent(event: unknown): Arrival | undefined {
   // so its mark is `httpMethod`.
   const http = record(context?.http);
   if (http) {
-    const path = typeof loose.rawPath === 'string' ? loose.rawPath : text(http?.path);
-    return { door: 'payload-2.0', method: text(http?.method), path, event: loose, context };
+    const path = typeof loose.rawPath === 'string' ? loose.rawPath : text(http.path);
+    return { door: 'payload-2.0', method: text(http.method), path, event: loose, context };
   }
   if ('httpMethod' in loose) {
     // `path` is the resource path without the stage; requestContext.path carries the stage.
@@ -129,6 +128,10 @@ function headersOf(event: Loose): Loose | undefined {
   return record(event.multiValueHeaders) ?? record(event.headers);
 }
 
+/** The peer address a gateway reports in its request context's `part`; undefined if none. */
+const sourceIpIn = (context: Loose | undefined, part: 'http' | 'identity'): string | undefined =>
+  text(record(context?.[part])?.sourceIp) || undefined;
+
 /** What the access policy is told of the caller. */
 export function readCaller({ door, event, context }: Arrival): Caller {
   switch (door) {
@@ -142,7 +145,7 @@ export function readCaller({ door, event, context }: Arrival): Caller {
             ? queryTokensOf(event.rawQueryString)
             : parameterTokens(event, false),
         origins: originsOf(event, headers),
-        sourceIp: text(record(context?.http)?.sourceIp) || undefined,
+        sourceIp: sourceIpIn(context, 'http'),
       };
     }
     case 'payload-1.0':
@@ -150,7 +153,7 @@ export function readCaller({ door, event, context }: Arrival): Caller {
         authorization: headerValues(headersOf(event), 'authorization'),
         queryTokens: parameterTokens(event, false),
         origins: originsOf(event, headersOf(event)),
-        sourceIp: text(record(context?.identity)?.sourceIp) || undefined,
+        sourceIp: sourceIpIn(context, 'identity'),
       };
     case 'alb':
     case 'alb-multi-value':

@@ -33,6 +33,7 @@ const EMPTY_DIGESTS = new Set([
   '01ba4719c80b6fe911b091a7c05124b64eeece964e09c058ef8f9805daca546b',
 ]);
 const KEYS = ['tokens_sha256', 'source_cidrs', 'page_origins'];
+const isKnown = (key: string): boolean => KEYS.includes(key);
 // A prefix length as written by people: no sign, no leading zeros (`/024` is refused, not
 // read as 24: it is more likely a typo than a choice).
 const PREFIX = /^(0|[1-9][0-9]{0,2})$/;
@@ -48,15 +49,15 @@ export class PolicyError extends Error {
 /** The 16-bit groups of an IPv6 address that isIP accepted (no zone id). */
 function ipv6Groups(address: string): number[] {
   // The URL parser writes the address canonically: lower case, hex groups only (an
-  // embedded IPv4 tail becomes two groups), at most one `::`.
+  // embedded IPv4 tail becomes two groups), at most one `::`, which stands for two zero
+  // groups or more. Widened to the colons that eight groups have, it leaves empty groups
+  // in their place, and an empty group reads as no bits set (NaN & mask is 0).
   const canonical = new URL(`http://[${address}]`).hostname.slice(1, -1);
-  // Stryker disable next-line StringLiteral: split() always yields a first element, so the default is never used
-  const [head = '', tail] = canonical.split('::');
-  const groups = (text: string) => (text === '' ? [] : text.split(':'));
-  const left = groups(head);
-  const right = tail === undefined ? [] : groups(tail);
-  const zeros = Array.from({ length: 8 - left.length - right.length }, () => '0');
-  return [...left, ...zeros, ...right].map((group) => Number.parseInt(group, 16));
+  const colons = ':'.repeat(10 - canonical.split(':').length);
+  return canonical
+    .replace('::', colons)
+    .split(':')
+    .map((group) => Number.parseInt(group, 16));
 }
 
 /** True when the address has a bit set past the prefix: it names a host, not a network. */
@@ -108,7 +109,8 @@ function parseNetwork(cidr: unknown, index: number, into: SourceNetworks): void 
       `${where} has host bits set: write the network's own address before the /, or the address with /${maxPrefix} for one host`,
     );
   }
-  if (prefix >= 96) refuseMapped(address, where);
+  // A mapped network under /96 has host bits (its ffff group), refused above.
+  refuseMapped(address, where);
   list.addSubnet(address, prefix, type);
 }
 
@@ -148,9 +150,9 @@ function writtenKeys(text: string): string[] {
       const start = i;
       for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
       // At the top level, a string followed by a colon is a key, any other a value.
-      let next = i + 1;
-      while (' \t\n\r'.includes(text[next] ?? '.')) next++;
-      if (depth === 1 && text[next] === ':') keys.push(JSON.parse(text.slice(start, i + 1)));
+      // Only JSON's whitespace can stand between them in text JSON.parse accepted.
+      const after = text.slice(i + 1).trimStart();
+      if (depth === 1 && after.startsWith(':')) keys.push(JSON.parse(text.slice(start, i + 1)));
     } else if (char === '{' || char === '[') depth++;
     else if (char === '}' || char === ']') depth--;
   }
@@ -184,7 +186,7 @@ export function parsePolicy(text: string): AccessPolicy {
   const keys = writtenKeys(json);
   for (const [index, key] of keys.entries()) {
     // By position only: a token pasted where a key belongs must not reach a log.
-    if (!KEYS.includes(key)) {
+    if (!isKnown(key)) {
       throw new PolicyError(
         `key ${index + 1} of the object is unknown (known: ${KEYS.join(', ')})`,
       );
@@ -194,8 +196,7 @@ export function parsePolicy(text: string): AccessPolicy {
   const record = value as Record<string, unknown>;
   // The parsed keys too: whatever the scan of the text might miss, no unknown key is read.
   // Stryker disable next-line all: writtenKeys finds every key JSON.parse keeps, so this never throws first; it stands guard should the scan ever be wrong
-  if (Object.keys(record).some((key) => !KEYS.includes(key)))
-    throw new PolicyError('a key is unknown');
+  if (!Object.keys(record).every(isKnown)) throw new PolicyError('a key is unknown');
   const tokens = listOf(record, 'tokens_sha256');
   const cidrs = listOf(record, 'source_cidrs');
   const origins = listOf(record, 'page_origins');

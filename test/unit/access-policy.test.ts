@@ -125,6 +125,55 @@ describe('the admission table, through the real SDK over HTTP', () => {
   });
 });
 
+// Every request but a read of the version route is answered without the policy, by its
+// route alone: a preflight 204, /health 200, a 405 or a 404, whatever the caller sends.
+const UNDECIDED: [string, number, string][] = [
+  ['http-api-preflight', 204, ''],
+  ['http-api-health', 200, 'OK'],
+  ['http-api-post', 405, '{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}'],
+  ['http-api-trailing-slash', 404, '{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}'],
+];
+
+describe('requests the policy does not decide on', () => {
+  const askEach = async (handler: Handler) => {
+    for (const [name, status, body] of UNDECIDED) {
+      // A refused caller's: an unknown token from outside the networks.
+      const event = loadEvent(name) as unknown as APIGatewayProxyEventV2;
+      event.headers.authorization = 'Bearer svt_not-listed';
+      event.requestContext.http.sourceIp = '192.0.2.10';
+      const result = await ask(handler, event);
+      expect([name, result.statusCode, result.body]).toEqual([name, status, body]);
+      expect(result.headers.Server).toBe('Synapse');
+    }
+  };
+
+  it('read nothing past the TTL: with SSM not answering, each is answered at once', async () => {
+    const handler = await coldStart(GOOD);
+    await sleep(TTL_SECONDS * 1_000 + 100);
+    ssm.behave({ kind: 'hang' });
+    const started = performance.now();
+    await askEach(handler);
+    // A read that waited on SSM would take its 1-second request timeout at the least.
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(readsOfThisInstance()).toHaveLength(1);
+    // The TTL has passed: a read of the version route is the one that reads.
+    ssm.behave(GOOD);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+    expect(readsOfThisInstance()).toHaveLength(2);
+  });
+
+  it('are answered as ever while no policy is in force, and try no read of it', async () => {
+    const handler = await coldStart(NOT_FOUND);
+    const atInit = readsOfThisInstance().length;
+    // Past the retry interval, which the TTL (1 s) bounds here.
+    await sleep(TTL_SECONDS * 1_000 + 100);
+    await askEach(handler);
+    expect(readsOfThisInstance()).toHaveLength(atInit);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(503);
+    expect(readsOfThisInstance().length).toBeGreaterThan(atInit);
+  });
+});
+
 describe('events of no known shape, in locked mode', () => {
   // What the function cannot tell from a request body that a REST API non-proxy
   // integration passes on: a direct invocation, another service's event, any JSON.

@@ -297,6 +297,9 @@ describe('the access_token query parameter and Origin, as each front door carrie
   it('payload 2.0 without rawQueryString: queryStringParameters, as the gateway joined them', () => {
     const event = v2(undefined, { queryStringParameters: { access_token: 'a,b' } });
     expect(callerOf(event)?.queryTokens).toEqual(['a,b']);
+    // Already decoded by the gateway: never decoded twice.
+    const decoded = v2(undefined, { queryStringParameters: { access_token: 'a+b%41 c' } });
+    expect(callerOf(decoded)?.queryTokens).toEqual(['a+b%41 c']);
     expect(callerOf(v2(undefined))?.queryTokens).toBeUndefined();
   });
 

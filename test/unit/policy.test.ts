@@ -395,6 +395,9 @@ describe('parsePolicy: a policy means what it says, or is refused', () => {
     ['::ffff:203.0.113.9/120', 128],
     ['2001:db8:1:2:3:4:5:6/64', 128],
     ['2001:db8:1:2:3:4:5:6/126', 128],
+    // Host bits in the first group alone, and in the last alone.
+    ['2001::/8', 128],
+    ['fe80::1/64', 128],
   ])('refuses %s, a host address with a network prefix', (cidr, hostPrefix) => {
     const message = refusal(JSON.stringify({ source_cidrs: ['10.0.0.0/8', cidr] }));
     expect(message).toBe(
@@ -453,6 +456,7 @@ describe('parsePolicy: a policy means what it says, or is refused', () => {
     ['another scheme', 'ftp://admin.example.org'],
     ['no scheme', 'admin.example.org'],
     ['a wildcard', 'https://*.example.org'],
+    ['a wildcard inside the name', 'https://admin.*.example.org'],
   ])('refuses a page origin with %s', (_name, origin) => {
     const text = JSON.stringify({ source_cidrs: ['10.0.0.0/8'], page_origins: [origin] });
     expect(refusal(text)).toBe(
@@ -507,12 +511,26 @@ describe('parsePolicy: entries that could only mislead', () => {
       'source_cidrs[0] is not a string',
     );
   });
+
+  it('still finds the keys after a nested object or array has closed', () => {
+    expect(refusal('{"page_origins":{"x":[1]},"page_origins":[]}')).toBe(
+      'page_origins is given twice',
+    );
+    expect(refusal('{"tokens_sha256":[[]],"source_cidrs":[],"tokens_sha256":[]}')).toBe(
+      'tokens_sha256 is given twice',
+    );
+  });
 });
 
 describe('decide: what never admits', () => {
   it('the empty token is unknown without being looked up', () => {
     const policy = parsePolicy(JSON.stringify({ tokens_sha256: [sha256(TOKEN)] }));
     expect(decide(policy, read(['Bearer ']))).toBe('unknown-token');
+    // Even a policy that lists its digest, which parsePolicy refuses to build, admits no one
+    // with it: the empty token is never hashed.
+    const listing = { ...policy, tokenDigests: [Buffer.from(sha256(''), 'hex')] };
+    expect(decide(listing, read(['Bearer ']))).toBe('unknown-token');
+    expect(decide(listing, { ...read(), queryTokens: [''] })).toBe('unknown-token');
   });
 
   it('a source address with a zone id matches no network', () => {

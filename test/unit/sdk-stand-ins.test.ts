@@ -4,19 +4,29 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import * as ssm from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
+// The classes the stand-in registers, as the bundle holds them (the package's entry is CommonJS).
+import * as bundledErrors from '@aws-sdk/client-ssm/dist-es/models/errors.js';
+import { SSMServiceException as BundledServiceException } from '@aws-sdk/client-ssm/dist-es/models/SSMServiceException.js';
 import * as config from '@smithy/core/config';
 import * as serde from '@smithy/core/serde';
 import * as esbuild from 'esbuild';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as fs from '../../handler/access/built-ins/fs.ts';
 import * as os from '../../handler/access/built-ins/os.ts';
 import * as processStandIn from '../../handler/access/built-ins/process.ts';
 import * as zlib from '../../handler/access/built-ins/zlib.ts';
-import { loadSharedConfigFiles } from '../../handler/access/no-shared-config-files.ts';
+import {
+  CONFIG_PREFIX_SEPARATOR,
+  loadSharedConfigFiles,
+} from '../../handler/access/no-shared-config-files.ts';
+import { errorTypeRegistries } from '../../handler/access/ssm-get-parameter-schemas.ts';
 import * as shapes from '../../handler/access/ssm-get-parameter-shapes.ts';
+import { faultName, isTransientFault } from '../../handler/access/ssm-parameter.ts';
 import * as streamTypes from '../../handler/access/stream-type-check.ts';
 import { BUILT_IN_STAND_INS, SDK_STAND_INS, sdkStandIns } from '../../scripts/build.ts';
 import { projectRoot } from '../../scripts/project-root.ts';
+import { type SsmEndpoint, startSsmEndpoint } from '../../scripts/servers/ssm-endpoint.ts';
 
 /** The names a module exports, as esbuild reads them from its text. */
 async function exportNames(path: string): Promise<string[]> {
@@ -107,6 +117,84 @@ describe('the stand-ins for AWS SDK modules', () => {
       rmSync(home, { recursive: true, force: true });
     }
   });
+
+  it("give the SDK's own separator of profile and section names", () => {
+    expect(CONFIG_PREFIX_SEPARATOR).toBe(config.CONFIG_PREFIX_SEPARATOR);
+  });
+});
+
+// The SDK reads an error's class from the registries the schemas module gives the client:
+// the stand-in's are handed to a client as its settings, and its answers compared with those
+// of a client with the SDK's own. (In this process the SDK's own classes are registered too,
+// as the bundle's are not: the stand-in's, read first, are told apart by identity.)
+describe("the stand-in for SSM's schemas, through the real SDK over HTTP", () => {
+  let endpoint: SsmEndpoint;
+  beforeAll(async () => {
+    endpoint = await startSsmEndpoint({ kind: 'value', value: '{}' });
+  });
+  afterAll(() => endpoint.close());
+
+  const client = (registries?: unknown[]) =>
+    new SSMClient({
+      region: 'us-east-1',
+      endpoint: endpoint.url,
+      credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'example-secret' },
+      maxAttempts: 1,
+      ...(registries && {
+        protocolSettings: {
+          defaultNamespace: 'com.amazonaws.ssm',
+          errorTypeRegistries: registries,
+          version: '2014-11-06',
+          serviceTarget: 'AmazonSSM',
+        },
+      }),
+    });
+  const failure = (registries?: unknown[]) =>
+    client(registries)
+      .send(new ssm.GetParameterCommand({ Name: '/p', WithDecryption: true }))
+      .then(
+        () => expect.unreachable('SSM answered an error'),
+        (error: unknown) => error as ssm.SSMServiceException,
+      );
+  const told = (error: ssm.SSMServiceException) => ({
+    name: error.name,
+    fault: error.$fault,
+    status: error.$metadata.httpStatusCode,
+    logged: faultName(error),
+    transient: isTransientFault(error),
+  });
+
+  it.each([
+    ['AccessDeniedException', 400],
+    ['InternalServerError', 500],
+    ['InvalidKeyId', 400],
+    ['ParameterNotFound', 400],
+    ['ParameterVersionNotFound', 400],
+    ['ThrottlingException', 400],
+  ])("answers %s with the SDK's own class", async (type, status) => {
+    endpoint.behave({ kind: 'error', status, type });
+    const ours = await failure(errorTypeRegistries);
+    const theirs = await failure();
+    expect(theirs.constructor.name).toBe(type);
+    // By identity: the SDK's classes answer instanceof for any error of their name.
+    expect(ours.constructor).toBe((bundledErrors as Record<string, unknown>)[type]);
+    expect(told(ours)).toEqual(told(theirs));
+  });
+
+  it('answers a name it does not register with an SSMServiceException read alike', async () => {
+    const type = 'ParameterWeatherException';
+    endpoint.behave({ kind: 'error', status: 400, type });
+    const ours = await failure(errorTypeRegistries);
+    // The base exception the stand-in registers, named for the error.
+    expect(ours.constructor).toBe(BundledServiceException);
+    expect(told(ours)).toEqual(told(await failure()));
+    expect(told(ours)).toMatchObject({
+      name: type,
+      fault: 'client',
+      status: 400,
+      transient: false,
+    });
+  });
 });
 
 describe("the stand-in for the SDK's stream type checks", () => {
@@ -121,6 +209,11 @@ describe("the stand-in for the SDK's stream type checks", () => {
     ['bytes', new Uint8Array([123, 125])],
     ['a string', '{}'],
     ['an object with a reader of its own', { getReader: () => undefined }],
+    // Known by their class names alone, as the SDK knows a stream or Blob of another realm.
+    ['a ReadableStream of another realm', new (class ReadableStream {})()],
+    ['a Blob of another realm', new (class Blob {})()],
+    ['an object without a prototype', Object.create(null)],
+    ['an object whose constructor is undefined', { constructor: undefined }],
     ['null', null],
     ['undefined', undefined],
   ];
@@ -128,6 +221,28 @@ describe("the stand-in for the SDK's stream type checks", () => {
   it.each(values)('answers as the SDK does for %s', (_, value) => {
     expect(streamTypes.isReadableStream(value)).toBe(serde.isReadableStream(value));
     expect(streamTypes.isBlob(value)).toBe(serde.isBlob(value));
+  });
+
+  it('reads the global ReadableStream only for a value with a reader', () => {
+    const real = Object.getOwnPropertyDescriptor(globalThis, 'ReadableStream');
+    let reads = 0;
+    Object.defineProperty(globalThis, 'ReadableStream', {
+      configurable: true,
+      get: () => {
+        reads++;
+        return real?.value ?? real?.get?.call(globalThis);
+      },
+    });
+    try {
+      // The body of every SSM answer here: a Node stream.
+      expect(streamTypes.isReadableStream(Readable.from(['{}']))).toBe(false);
+      expect(streamTypes.isReadableStream(new Uint8Array([123, 125]))).toBe(false);
+      expect(reads).toBe(0);
+      expect(streamTypes.isReadableStream({ getReader: () => undefined })).toBe(false);
+      expect(reads).toBe(1);
+    } finally {
+      if (real) Object.defineProperty(globalThis, 'ReadableStream', real);
+    }
   });
 });
 
