@@ -131,8 +131,9 @@ export function esbuildOptions(
   return {
     absWorkingDir: root,
     entryPoints: { handler: entry },
+    // esbuild's own entry names (`handler` writes handler.js) and log level (warnings and
+    // errors) are the project's: left to it.
     outdir,
-    entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     // Chunks let a mode that needs more code load it on demand, leaving the open-mode
@@ -149,7 +150,6 @@ export function esbuildOptions(
     sourcemap: 'external',
     legalComments: 'none',
     metafile: true,
-    logLevel: 'warning',
     define: bakedDefines(baked),
     // The product's trim of the AWS SDK: credentials from the environment only, as Lambda
     // provides them (handler/access/env-credentials.ts says why).
