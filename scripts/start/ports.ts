@@ -8,12 +8,13 @@ import { projectRoot } from '../project-root.ts';
 
 /** The option a port problem is about, and what is wrong, or undefined when all are ports. */
 export function portProblem(args: string[]): string | undefined {
-  for (let index = 0; index < args.length; index += 1) {
-    const match = /^--(\w*[pP]ort)(?:=(.*))?$/.exec(args[index] ?? '');
+  for (const [index, arg] of args.entries()) {
+    const match = /^--(\w*[pP]ort)(?:=(.*))?$/.exec(arg);
     if (!match) continue;
     const [, name, inline] = match;
+    // A value after the option is looked at again as an argument: a port is no option, and
+    // an option in its place is refused below.
     const value = inline ?? args[index + 1];
-    if (inline === undefined) index += 1;
     // 0 turns off the servers but the HTTP one (lambdaPort: 0 in serverless.yml).
     const lowest = name === 'httpPort' ? 1 : 0;
     if (value === undefined || value.startsWith('--')) return `--${name} needs a port number`;

@@ -69,6 +69,10 @@ describe('portProblem', () => {
       '--httpPort must be a port number from 1 to 65535: "x"',
     ],
     [['--host', '--httpPort=x'], '--httpPort must be a port number from 1 to 65535: "x"'],
+    [
+      ['--httpPort=8008', '--lambdaPort', 'x'],
+      '--lambdaPort must be a port number from 0 to 65535: "x"',
+    ],
     // Only whole option names ending in port are port options.
     [['--httpPorts', 'x'], undefined],
     [['-httpPort', 'x'], undefined],
