@@ -8,7 +8,11 @@ export default {
   // scripts/servers/ holds the loopback servers that npm run load, npm run bench and the tests
   // share: harness, exercised by every integration test, kept out of the score as it was
   // when it lived under test/.
-  mutate: ['scripts/**/*.ts', '!scripts/servers/**'],
+  // scripts/start.ts is npm start's supervisor alone: it spawns serverless offline, passes it
+  // SIGINT and SIGTERM and watches for its own parent going, which only a process shows
+  // (test/tools/start-command.test.ts holds it); what it decides is in scripts/start/,
+  // mutated and tested in-process.
+  mutate: ['scripts/**/*.ts', '!scripts/servers/**', '!scripts/start.ts'],
   // Forks, not threads: autocannon (npm run load) only returns its results on a main thread.
   vitest: { configFile: 'vitest.mutation.scripts.config.ts', pool: 'forks' },
   htmlReporter: { fileName: 'reports/mutation/scripts.html' },

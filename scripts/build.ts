@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -84,23 +85,25 @@ export const BUILT_IN_STAND_INS: Readonly<Record<string, string>> = {
  * fails the build: the SDK has changed, and the stand-in must be looked at again.
  */
 export function sdkStandIns(root: string): esbuild.Plugin {
-  const byPath = new Map(
-    Object.entries(SDK_STAND_INS).map(([replaced, standIn]) => [
-      join(root, replaced),
-      join(root, standIn),
-    ]),
-  );
   return {
     name: 'sdk-stand-ins',
     setup(build) {
-      for (const replaced of byPath.keys()) {
-        if (!existsSync(replaced)) {
-          throw new Error(`${relative(root, replaced)}, which a stand-in replaces, is gone`);
+      for (const [replaced, standIn] of Object.entries(SDK_STAND_INS)) {
+        const path = join(root, replaced);
+        if (!existsSync(path)) {
+          throw new Error(`${replaced}, which a stand-in replaces, is gone`);
         }
+        // esbuild loads a file by its real path: node_modules may be a link (as in a copy
+        // of the project that shares another's).
+        const filter = new RegExp(
+          `^${realpathSync(path).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`,
+        );
+        build.onLoad({ filter }, () => ({
+          contents: readFileSync(join(root, standIn)),
+          loader: 'ts',
+          resolveDir: dirname(join(root, standIn)),
+        }));
       }
-      const escaped = [...byPath.keys()].map((path) =>
-        path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'),
-      );
       const builtIns = Object.keys(BUILT_IN_STAND_INS).map((name) => name.slice('node:'.length));
       // Only the SDK's imports: the product's own code imports the built-ins it means to.
       const builtInFilter = new RegExp(`^node:(${builtIns.join('|')})$`);
@@ -109,14 +112,6 @@ export function sdkStandIns(root: string): esbuild.Plugin {
         return standIn && importer.includes('/node_modules/')
           ? { path: join(root, standIn) }
           : undefined;
-      });
-      build.onLoad({ filter: new RegExp(`^(${escaped.join('|')})$`) }, ({ path }) => {
-        const standIn = byPath.get(path) ?? '';
-        return {
-          contents: readFileSync(standIn, 'utf8'),
-          loader: 'ts',
-          resolveDir: dirname(standIn),
-        };
       });
     },
   };
@@ -136,8 +131,9 @@ export function esbuildOptions(
   return {
     absWorkingDir: root,
     entryPoints: { handler: entry },
+    // esbuild's own entry names (`handler` writes handler.js) and log level (warnings and
+    // errors) are the project's: left to it.
     outdir,
-    entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     // Chunks let a mode that needs more code load it on demand, leaving the open-mode
@@ -154,7 +150,6 @@ export function esbuildOptions(
     sourcemap: 'external',
     legalComments: 'none',
     metafile: true,
-    logLevel: 'warning',
     define: bakedDefines(baked),
     // The product's trim of the AWS SDK: credentials from the environment only, as Lambda
     // provides them (handler/access/env-credentials.ts says why).
@@ -269,7 +264,8 @@ export async function main(
     output.err(`warning: ${source}: ${warning}`);
   }
   const chunks = Object.entries(result.files).filter(
-    ([path]) => path.startsWith('dist/chunks/') && path.endsWith('.js'),
+    // Only the chunks' code is in dist/chunks/: their source maps are moved out.
+    ([path]) => path.startsWith('dist/chunks/'),
   );
   output.out(
     `  dist/handler.js  ${result.files['dist/handler.js']} bytes: all that open mode loads`,

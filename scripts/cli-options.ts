@@ -25,14 +25,8 @@ export type ScriptMain = (args: string[], output: ScriptOutput) => number | Prom
 /** A command line the script cannot run with; `exitStatus` turns it into exit status 2. */
 export class CommandLineError extends Error {}
 
-/** `--help` was given; `exitStatus` prints the usage and exits 0. */
-class HelpRequested extends Error {
-  readonly usage: string;
-  constructor(usage: string) {
-    super('help requested');
-    this.usage = usage;
-  }
-}
+/** `--help` was given; `exitStatus` prints the usage, its message, and exits 0. */
+class HelpRequested extends Error {}
 
 /** Stops the script with one line on stderr, naming what is wrong. */
 export function refuse(message: string): never {
@@ -82,7 +76,7 @@ export function wholeNumber(
 /** The exit status of a help request or a refusal, printed; undefined for any other error. */
 function reported(error: unknown, output: ScriptOutput): number | undefined {
   if (error instanceof HelpRequested) {
-    output.out(error.usage);
+    output.out(error.message);
     return 0;
   }
   if (error instanceof CommandLineError) {

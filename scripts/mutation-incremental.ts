@@ -38,8 +38,9 @@ export function seedIncrementalFile(root: string, scope: MutationScope): Seeding
   const local = join(root, localIncrementalFile(scope));
   const committedAt = modifiedAt(committed);
   if (committedAt === undefined) return 'no-committed-file';
-  const localAt = modifiedAt(local);
-  if (localAt !== undefined && localAt >= committedAt) return 'kept';
+  // A missing copy is older than any committed file.
+  const localAt = modifiedAt(local) ?? -Infinity;
+  if (localAt >= committedAt) return 'kept';
   mkdirSync(dirname(local), { recursive: true });
   copyFileSync(committed, local);
   return 'seeded';

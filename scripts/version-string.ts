@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { dirname } from 'node:path';
 
-/** Runs git in `root` only; undefined when git is missing, fails, or prints nothing. */
-function git(root: string, args: string[]): string | undefined {
+/** What git prints in `root` only, trimmed; empty when git is missing or fails. */
+function git(root: string, args: string[]): string {
   try {
-    const out = execFileSync('git', args, {
+    return execFileSync('git', args, {
       cwd: root,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -12,9 +12,8 @@ function git(root: string, args: string[]): string | undefined {
       // without its own .git: that repository's commit would be a lie.
       env: { ...process.env, GIT_CEILING_DIRECTORIES: dirname(root) },
     }).trim();
-    return out === '' ? undefined : out;
   } catch {
-    return undefined;
+    return '';
   }
 }
 
@@ -35,7 +34,7 @@ export function composeVersionString(packageVersion: string, root: string): stri
   if (commit) parts.push(commit);
   // `describe --dirty` refreshes the index first, so a touched-but-unchanged file is clean.
   const described = git(root, ['describe', `--dirty=${DIRTY_MARK}`, '--all', '--long']);
-  if (described?.endsWith(DIRTY_MARK)) parts.push('dirty');
+  if (described.endsWith(DIRTY_MARK)) parts.push('dirty');
   return parts.length > 0 ? `${packageVersion} (${parts.join(',')})` : packageVersion;
 }
 

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -10,8 +11,16 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { build, main as buildMain } from '../../scripts/build.ts';
+import {
+  BUILT_IN_STAND_INS,
+  build,
+  main as buildMain,
+  esbuildOptions,
+  SDK_STAND_INS,
+  writeBundle,
+} from '../../scripts/build.ts';
 import { main as showVersionMain } from '../../scripts/show-version.ts';
 import { loadEvent } from '../fixtures.ts';
 import { runMain } from '../support/run-main.ts';
@@ -137,9 +146,16 @@ describe('a build from an export with no .git', () => {
     );
     // Nothing reads git or package.json at run time: the values are literals.
     expect(bundle).not.toMatch(/child_process|readFileSync|package\.json/);
-    expect(JSON.parse(readFileSync(join(root, 'dist/package.json'), 'utf8'))).toMatchObject({
+    // A private package, so that npm never publishes it; ESM, so that Lambda loads `.js` as such.
+    expect(JSON.parse(readFileSync(join(root, 'dist/package.json'), 'utf8'))).toEqual({
+      name: 'synapse-version-function',
+      private: true,
       type: 'module',
     });
+    // No license comment block: legalComments 'none' keeps the bytes out of the package.
+    for (const file of files.filter((f) => f.endsWith('.js'))) {
+      expect(readFileSync(join(root, file), 'utf8'), file).not.toContain('/*!');
+    }
   });
 
   it('loads nothing but dist/handler.js in open mode: no policy code, no AWS SDK', async () => {
@@ -172,6 +188,62 @@ describe('a build from an export with no .git', () => {
     const code = chunks.map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
     expect(code).toContain('AWS_ACCESS_KEY_ID');
     expect(code).not.toMatch(/credential_process|sso_start_url/);
+  });
+
+  it("describes what it bundled in its metafile, by the shipped files' names", async () => {
+    const result = await build(noEnv, root);
+    expect(Object.keys(result.metafile.inputs)).toEqual(
+      expect.arrayContaining(['handler/index.ts', 'handler/access/env-credentials.ts']),
+    );
+    const code = Object.keys(result.metafile.outputs).filter((path) => !path.endsWith('.map'));
+    expect(code.sort()).toEqual(
+      Object.keys(result.files)
+        .filter((path) => path !== 'dist/package.json')
+        .sort(),
+    );
+  });
+
+  it('bundles the stand-ins in place of the AWS SDK modules and built-ins they replace', async () => {
+    const { metafile } = await build(noEnv, root);
+    // node_modules is linked: esbuild names the SDK's files by their real place.
+    for (const [replaced, standIn] of Object.entries(SDK_STAND_INS)) {
+      const input = Object.entries(metafile.inputs).find(([path]) => path.endsWith(replaced));
+      expect(input?.[1].bytes, replaced).toBe(statSync(join(root, standIn)).size);
+    }
+    expect(Object.keys(metafile.inputs)).toEqual(
+      expect.arrayContaining(Object.values(BUILT_IN_STAND_INS)),
+    );
+  });
+
+  it('clears a staging folder that an interrupted build left behind', async () => {
+    mkdirSync(join(root, 'dist.staging/chunks'), { recursive: true });
+    writeFileSync(join(root, 'dist.staging/chunks/stale.js'), 'export {};\n');
+    await build(noEnv, root);
+    expect(existsSync(join(root, 'dist/chunks/stale.js'))).toBe(false);
+    expect(existsSync(join(root, 'dist.staging'))).toBe(false);
+  });
+
+  it('removes the staging folder and leaves no dist/ when writing the bundle fails midway', async () => {
+    rmSync(join(root, 'dist'), { recursive: true, force: true });
+    // Source maps cannot go under a file: the bundle is staged, then the move fails.
+    const blocked = join(root, 'not-a-folder');
+    writeFileSync(blocked, '');
+    try {
+      const baked = { serverVersion: '1.139.0', includePythonVersion: true };
+      const writing = writeBundle(
+        root,
+        'handler/index.ts',
+        join(root, 'dist'),
+        baked,
+        {},
+        join(blocked, 'maps'),
+      );
+      await expect(writing).rejects.toMatchObject({ code: 'ENOTDIR' });
+      expect(existsSync(join(root, 'dist.staging'))).toBe(false);
+      expect(existsSync(join(root, 'dist'))).toBe(false);
+    } finally {
+      rmSync(blocked);
+    }
   });
 
   /** `npm run build` in this process, its output captured. */
@@ -335,5 +407,62 @@ describe('a build from a git checkout', () => {
     writeFileSync(entry, `${readFileSync(entry, 'utf8')}\n`);
     expect((await build(noEnv, root)).serverVersion).toBe(`1.141.0 (b=develop,${commit},dirty)`);
     execFileSync('git', ['checkout', '--', 'handler/routes.ts'], { cwd: root });
+  });
+});
+
+describe('a build whose package version clients would misread', () => {
+  it('warns naming the composed version as the source, and still builds', async () => {
+    const root = exportProject(tempDir(), 'v1.139.0');
+    const { code, out, err } = await runMain((a, output) => buildMain(a, output, noEnv, root), []);
+    expect(code).toBe(0);
+    expect(out[0]).toBe('baked server_version: v1.139.0 (with python_version)');
+    expect(err).toEqual([
+      'warning: the composed version: it starts with "v": synapse-admin and Ketesa print "Synapse v<server_version>", so it would read "vv…"',
+      'warning: the composed version: it does not begin with a dotted version such as 1.139.0: tools that parse it (a Kubernetes operator for Synapse extracts \\d+.\\d+.\\d+) would find no version',
+    ]);
+  });
+});
+
+describe("esbuild's options", () => {
+  const baked = { serverVersion: '1.139.0', includePythonVersion: true };
+
+  it("target the Node of serverless.yml's Lambda runtime", () => {
+    const runtime = /^\s+runtime: nodejs(\d+)\.x$/m.exec(
+      readFileSync(join(projectRoot, 'serverless.yml'), 'utf8'),
+    );
+    expect(runtime).not.toBeNull();
+    expect(esbuildOptions(projectRoot, 'handler/index.ts', 'dist', baked).target).toBe(
+      `node${runtime?.[1]}`,
+    );
+  });
+
+  it("take a dependency's ESM build where it has one, and its main file where it has not", async () => {
+    const root = tempDir();
+    const dependency = (name: string, pkg: object, files: Record<string, string>) => {
+      mkdirSync(join(root, 'node_modules', name), { recursive: true });
+      writeFileSync(join(root, 'node_modules', name, 'package.json'), JSON.stringify(pkg));
+      for (const [file, text] of Object.entries(files)) {
+        writeFileSync(join(root, 'node_modules', name, file), text);
+      }
+    };
+    dependency(
+      'both',
+      { name: 'both', module: 'esm.js', main: 'cjs.js' },
+      { 'esm.js': 'export const from = "esm";', 'cjs.js': 'exports.from = "cjs";' },
+    );
+    dependency('main-only', { name: 'main-only', main: 'lib.js' }, { 'lib.js': 'exports.x = 1;' });
+    writeFileSync(
+      join(root, 'entry.js'),
+      'import { from } from "both"; import { x } from "main-only"; export { from, x };',
+    );
+    // The benchmark's references are bundled without the SDK trim, so without its plugin.
+    const options = esbuildOptions(root, 'entry.js', 'out', baked, { trimSdk: false });
+    expect(options.plugins).toEqual([]);
+    const result = await esbuild.build({ ...options, write: false });
+    expect(Object.keys(result.metafile.inputs).sort()).toEqual([
+      'entry.js',
+      'node_modules/both/esm.js',
+      'node_modules/main-only/lib.js',
+    ]);
   });
 });

@@ -64,6 +64,26 @@ describe('npm run sam-template', () => {
     expect(sharedFragments(root)).toEqual(names);
   });
 
+  it('puts Description and Metadata after Transform and before Parameters', () => {
+    const root = project({
+      'sam.yml': `${SAM}Metadata:\n  Note: x\nDescription: The version API.\n`,
+    });
+    const topKeys = samTemplate(root)
+      .split('\n')
+      .filter((line) => /^\w+:/.test(line))
+      .map((line) => line.slice(0, line.indexOf(':')));
+    expect(topKeys).toEqual([
+      'AWSTemplateFormatVersion',
+      'Transform',
+      'Description',
+      'Metadata',
+      'Parameters',
+      'Mappings',
+      'Resources',
+      'Outputs',
+    ]);
+  });
+
   it("puts each section in CloudFormation's order, the shared entries before SAM's own, saying where each came from", () => {
     const root = project({
       'sam.yml': SAM,

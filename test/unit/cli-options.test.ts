@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   CommandLineError,
+  consoleOutput,
   exitStatus,
   optionsOrExit,
   readCommandLine,
@@ -201,5 +202,18 @@ describe('optionsOrExit', () => {
       }),
     ).toThrow(TypeError);
     expect(exit).not.toHaveBeenCalled();
+  });
+});
+
+describe('consoleOutput', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('writes out to stdout and err to stderr, a line each, as given', () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    consoleOutput.out('baked server_version: 1.139.0');
+    consoleOutput.err('error: --port needs a value');
+    expect(log.mock.calls).toEqual([['baked server_version: 1.139.0']]);
+    expect(error.mock.calls).toEqual([['error: --port needs a value']]);
   });
 });

@@ -1,6 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import * as ssm from '@aws-sdk/client-ssm';
@@ -75,6 +83,58 @@ describe('the stand-ins for AWS SDK modules', () => {
       );
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  /** What esbuild loads for each replaced file, building them as entries from `root`. */
+  async function loadedFor(root: string): Promise<Record<string, string>> {
+    const result = await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: Object.keys(SDK_STAND_INS).map((replaced) => join(root, replaced)),
+      bundle: false,
+      write: false,
+      outdir: 'out',
+      format: 'esm',
+      logLevel: 'silent',
+      plugins: [sdkStandIns(root)],
+    });
+    return Object.fromEntries(
+      result.outputFiles.map((file) => [relative(join(root, 'out'), file.path), file.text]),
+    );
+  }
+
+  /** Each stand-in, compiled alone as esbuild compiles it, by the output of the file it replaces. */
+  async function standInsCompiled(): Promise<Record<string, string>> {
+    const compiled: Record<string, string> = {};
+    for (const [replaced, standIn] of Object.entries(SDK_STAND_INS)) {
+      const { code } = await esbuild.transform(readFileSync(join(projectRoot, standIn), 'utf8'), {
+        loader: 'ts',
+        format: 'esm',
+      });
+      compiled[replaced.replace(/^node_modules\//, '')] = code;
+    }
+    return compiled;
+  }
+
+  it('are what the build loads in place of the files they replace, each its own', async () => {
+    const loaded = await loadedFor(projectRoot);
+    const compiled = await standInsCompiled();
+    expect(Object.keys(loaded).sort()).toEqual(Object.keys(compiled).sort());
+    for (const [output, code] of Object.entries(loaded))
+      expect(code, output).toBe(compiled[output]);
+  });
+
+  it('are loaded as well from a copy of the project whose node_modules is a link', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'stand-in-linked-'));
+    try {
+      symlinkSync(join(projectRoot, 'node_modules'), join(copy, 'node_modules'), 'dir');
+      symlinkSync(join(projectRoot, 'handler'), join(copy, 'handler'), 'dir');
+      const loaded = await loadedFor(copy);
+      const compiled = await standInsCompiled();
+      // esbuild names each output by the real path, from the copy.
+      expect(Object.values(loaded).sort()).toEqual(Object.values(compiled).sort());
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
     }
   });
 
@@ -256,6 +316,67 @@ describe('the stand-ins for the built-ins the SDK imports', () => {
       'node:process',
       'node:zlib',
     ]);
+  });
+
+  /** The files a bundle of `importer` takes in, and the built-ins it leaves to Node. */
+  async function bundled(importer: string): Promise<{ inputs: string[]; external: string[] }> {
+    const dir = mkdtempSync(join(tmpdir(), 'stand-in-importer-'));
+    try {
+      const entry = join(dir, importer);
+      mkdirSync(join(entry, '..'), { recursive: true });
+      writeFileSync(
+        entry,
+        [
+          "import * as fs from 'node:fs';",
+          "import * as os from 'node:os';",
+          "import * as process from 'node:process';",
+          "import * as zlib from 'node:zlib';",
+          "import * as path from 'node:path';",
+          'export { fs, os, process, zlib, path };',
+        ].join('\n'),
+      );
+      const result = await esbuild.build({
+        absWorkingDir: projectRoot,
+        entryPoints: [entry],
+        bundle: true,
+        write: false,
+        metafile: true,
+        format: 'esm',
+        platform: 'node',
+        outdir: 'out',
+        logLevel: 'silent',
+        plugins: [sdkStandIns(projectRoot)],
+      });
+      const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports);
+      return {
+        inputs: Object.keys(result.metafile.inputs).filter((path) => !path.startsWith('..')),
+        external: imports
+          .filter((i) => i.external)
+          .map((i) => i.path)
+          .sort(),
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("take the place of the SDK's imports of them, each its own, and no other built-in", async () => {
+    expect(await bundled('node_modules/sdk-like/index.js')).toEqual({
+      inputs: [
+        'handler/access/built-ins/fs.ts',
+        'handler/access/built-ins/os.ts',
+        'handler/access/built-ins/process.ts',
+        'handler/access/built-ins/zlib.ts',
+      ],
+      external: ['node:path'],
+    });
+  });
+
+  it("leave the product's own imports of them to Node", async () => {
+    expect(await bundled('own/index.js')).toEqual({
+      inputs: [],
+      external: ['node:fs', 'node:os', 'node:path', 'node:process', 'node:zlib'],
+    });
   });
 
   it("hand over Node's own functions, classes and objects", async () => {
