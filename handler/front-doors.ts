@@ -89,7 +89,12 @@ function parameterTokens(event: Loose, raw: boolean): string[] | undefined {
   const multi = record(event.multiValueQueryStringParameters);
   const single = record(event.queryStringParameters);
   const pairs = Object.entries(multi ?? single ?? {}).flatMap(([name, value]) =>
-    (Array.isArray(value) ? value : [value]).map((item): [string, string] => [name, text(item)]),
+    // Array.from keeps a hole of an event built in-process as a value (read as ''), as
+    // JSON's null is: skipping it would promote the next value to the first token.
+    (Array.isArray(value) ? Array.from(value) : [value]).map((item): [string, string] => [
+      name,
+      text(item),
+    ]),
   );
   if (raw) return queryTokensOf(pairs.map(([name, value]) => `${name}=${value}`).join('&'));
   const values = pairs.filter(([name]) => name === ACCESS_TOKEN).map(([, value]) => value);

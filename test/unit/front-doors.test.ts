@@ -311,6 +311,11 @@ describe('the access_token query parameter and Origin, as each front door carrie
       multiValueQueryStringParameters: { access_token: ['first', 'last'] },
     };
     expect(callerOf(multi)?.queryTokens).toEqual(['first', 'last']);
+    // A hole (an event made in-process, not JSON) is a value, as JSON's null would be.
+    const sparse: string[] = [];
+    sparse[1] = 'last';
+    const holed = { ...rest, multiValueQueryStringParameters: { access_token: sparse } };
+    expect(callerOf(holed)?.queryTokens).toEqual(['', 'last']);
     // Already decoded by API Gateway: never decoded twice.
     const single = { ...rest, queryStringParameters: { access_token: 'a+b%41 c' } };
     expect(callerOf(single)?.queryTokens).toEqual(['a+b%41 c']);
