@@ -33,6 +33,11 @@ export interface LocalServer {
   pid: number;
   /** Everything the server has printed so far, stdout and stderr. */
   output: () => string;
+  /**
+   * What the server printed from offset `since` on, once it matches `pattern`: a log line
+   * can reach the pipe after the answer it belongs to. Bounded: rejects after `timeoutMs`.
+   */
+  printed: (pattern: RegExp, since?: number, timeoutMs?: number) => Promise<string>;
   stop: () => Promise<void>;
 }
 
@@ -126,7 +131,15 @@ async function serve(command: string, args: string[], options: ServeOptions): Pr
       reject(new Error(`${command} exited with ${code}:\n${output}`));
     });
   });
-  return { baseUrl, pid: child.pid ?? 0, output: () => output, stop };
+  const printed = async (pattern: RegExp, since = 0, timeoutMs = 5_000): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(output.slice(since))) {
+      if (Date.now() > deadline) return output.slice(since);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return output.slice(since);
+  };
+  return { baseUrl, pid: child.pid ?? 0, output: () => output, printed, stop };
 }
 
 export interface Reply {
