@@ -9,18 +9,18 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { environmentWithoutPolicy } from '../harness/local-server.ts';
+import { projectRoot } from '../harness/project-root.ts';
+import { ssmEnvironment, startSsmEndpoint } from '../harness/ssm-endpoint.ts';
+import { selfSignedCertificate } from '../harness/tls.ts';
 import { build, writeBundle } from '../scripts/build.ts';
 import { optionsOrExit, readOptions, wholeNumber } from '../scripts/cli-options.ts';
-import { projectRoot } from '../scripts/project-root.ts';
-import { environmentWithoutPolicy } from '../scripts/servers/local-server.ts';
-import { startSsmEndpoint } from '../scripts/servers/ssm-endpoint.ts';
 import { type Budget, checkBudgets } from './budgets.ts';
 import { type Candidate, type ColdSample, coldChild, coldStarts } from './cold.ts';
 import { modelledFirstResponseMs } from './model.ts';
 import { renderReport } from './report.ts';
 import { filesUnder, loadedFiles, sizeOf } from './sizes.ts';
 import { median } from './stats.ts';
-import { selfSignedCertificate } from './tls.ts';
 import { warmRuns } from './warm-runs.ts';
 
 const USAGE = `usage: npm run bench [-- --check] [-- --write] [-- --runs 30] [-- --warm-rounds 5]
@@ -92,13 +92,7 @@ const ssm = await startSsmEndpoint(
 const openEnv = environmentWithoutPolicy();
 const policyEnv = {
   ...openEnv,
-  ACCESS_POLICY_PARAMETER: '/synapse-version/access-policy',
-  AWS_ENDPOINT_URL_SSM: ssm.url,
-  NODE_EXTRA_CA_CERTS: certificate.certPath,
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_SESSION_TOKEN: 'bench-session',
+  ...ssmEnvironment(ssm, '/synapse-version/access-policy', undefined, certificate),
 };
 
 // --- Cold starts -----------------------------------------------------------------------------

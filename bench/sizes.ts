@@ -1,17 +1,11 @@
-// What a cold start loads, and how big the bundles are.
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { bundleModulesLoaded } from '../harness/modules-loaded.ts';
 
-const loadedFilesChild = fileURLToPath(new URL('loaded-files.mjs', import.meta.url));
-
-/** Every file a fresh process loads while importing `bundle` and answering `event`. */
+/** Every file a fresh process loads while importing `bundle` and answering `event` (a file). */
 export function loadedFiles(bundle: string, event: string, env: NodeJS.ProcessEnv): string[] {
-  return JSON.parse(
-    execFileSync(process.execPath, [loadedFilesChild, bundle, event], { env, encoding: 'utf8' }),
-  ) as string[];
+  return bundleModulesLoaded(bundle, readFileSync(event, 'utf8'), env).files;
 }
 
 export interface Size {

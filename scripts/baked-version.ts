@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { ANSWER_EVENT } from '../harness/modules-loaded.ts';
 
 export interface BakedDocument {
   server_version: string;
@@ -14,10 +14,8 @@ export interface BakedDocument {
 export function bakedDocument(root: string): BakedDocument | undefined {
   const bundle = join(root, 'dist', 'handler.js');
   if (!existsSync(bundle)) return undefined;
-  const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
-process.stdout.write(JSON.stringify(await handler({})));`;
   return JSON.parse(
-    execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    execFileSync(process.execPath, [ANSWER_EVENT, bundle, '{}'], {
       encoding: 'utf8',
       // No environment at all: open mode needs none, and a policy setting in the shell
       // must not change what is reported.

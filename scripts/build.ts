@@ -12,9 +12,9 @@ import {
 } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
+import { projectRoot } from '../harness/project-root.ts';
 import { type BakedValues, bakedDefines } from './baked-defines.ts';
 import { readOptions, runScript, type ScriptOutput } from './cli-options.ts';
-import { projectRoot } from './project-root.ts';
 import {
   checkVersionString,
   composeVersionString,

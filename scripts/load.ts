@@ -5,9 +5,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { startLocalServer } from '../harness/local-server.ts';
+import { ssmEnvironment, startSsmEndpoint } from '../harness/ssm-endpoint.ts';
 import { readOptions, runScript, type ScriptOutput, wholeNumber } from './cli-options.ts';
-import { startLocalServer } from './servers/local-server.ts';
-import { ssmEnvironment, startSsmEndpoint } from './servers/ssm-endpoint.ts';
 import { VERSION_PATH } from './synapse-reference.ts';
 
 const MIN_WARM_UP_SECONDS = 10;

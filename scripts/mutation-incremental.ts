@@ -5,8 +5,8 @@
 // `npm run mutate:refresh` runs against the committed files themselves, to commit new results.
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { projectRoot } from '../harness/project-root.ts';
 import { readCommandLine, refuse, runScript, type ScriptOutput } from './cli-options.ts';
-import { projectRoot } from './project-root.ts';
 
 /** The two halves of `npm run mutate`, each with its own Stryker configuration. */
 export const MUTATION_SCOPES = ['handler', 'scripts'] as const;

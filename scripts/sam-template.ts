@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, type Pair, parseDocument, type Scalar, YAMLMap } from 'yaml';
+import { projectRoot } from '../harness/project-root.ts';
 import { readOptions, runScript, type ScriptOutput } from './cli-options.ts';
-import { projectRoot } from './project-root.ts';
 
 /** The template sections a fragment may add to, in the order the template holds them. */
 export const SECTIONS = ['Parameters', 'Rules', 'Conditions', 'Resources', 'Outputs'];

@@ -2,9 +2,9 @@
 // and document shape — without rebuilding, so that what is about to be deployed can be
 // checked.
 import { join } from 'node:path';
+import { projectRoot } from '../harness/project-root.ts';
 import { bakedDocument } from './baked-version.ts';
 import { readOptions, runScript, type ScriptOutput } from './cli-options.ts';
-import { projectRoot } from './project-root.ts';
 
 const USAGE = `usage: npm run show-version
 

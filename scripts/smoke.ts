@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { projectRoot } from '../harness/project-root.ts';
 import { bakedDocument } from './baked-version.ts';
 import { readCommandLine, refuse, runScript, type ScriptOutput } from './cli-options.ts';
-import { projectRoot } from './project-root.ts';
 import {
   BROWSER_PREFLIGHT,
   MISSING_TOKEN,
@@ -126,7 +126,8 @@ function differences(
   return found;
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `text` as a pattern that matches it literally (the smoke test builds its own from it). */
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export interface SmokeOptions {
   /** Sent on the version reads, for a locked endpoint; never printed. */

@@ -10,7 +10,7 @@
 // process (test/tools/start-command.test.ts); what can be decided in-process is in start/.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { projectRoot } from './project-root.ts';
+import { projectRoot } from '../harness/project-root.ts';
 import { HeldOutput, signalled, startSteps } from './start/emulator.ts';
 import { startRefusal } from './start/ports.ts';
 

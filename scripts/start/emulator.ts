@@ -3,7 +3,7 @@
 // by a stack.
 import { constants } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../project-root.ts';
+import { projectRoot } from '../../harness/project-root.ts';
 import { portInUse } from './ports.ts';
 
 /** The build, then the emulator with every option given: arguments for node, in order. */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { projectRoot } from '../project-root.ts';
+import { projectRoot } from '../../harness/project-root.ts';
 
 /** The option a port problem is about, and what is wrong, or undefined when all are ports. */
 export function portProblem(args: string[]): string | undefined {

@@ -3,12 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalServer, send, startLocalServer } from '../../scripts/servers/local-server.ts';
-import {
-  type SsmEndpoint,
-  ssmEnvironment,
-  startSsmEndpoint,
-} from '../../scripts/servers/ssm-endpoint.ts';
+import { type LocalServer, send, startLocalServer } from '../../harness/local-server.ts';
+import { type SsmEndpoint, ssmEnvironment, startSsmEndpoint } from '../../harness/ssm-endpoint.ts';
 
 // A web admin page on another origin, as synapse-admin and Element Admin are: the browser
 // itself enforces CORS, so what passes here passes for them.

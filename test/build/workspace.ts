@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ANSWER_EVENT, bundleModulesLoaded } from '../../harness/modules-loaded.ts';
+import { projectRoot } from '../../harness/project-root.ts';
 
-export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+export { projectRoot };
 
 /**
  * A copy of what the build reads (no .git), inside `parent`, with the project's
@@ -12,7 +13,7 @@ export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
  */
 export function exportProject(parent: string, version: string): string {
   const root = join(parent, 'export');
-  for (const entry of ['handler', 'scripts', 'tsconfig.json']) {
+  for (const entry of ['handler', 'harness', 'scripts', 'tsconfig.json']) {
     cpSync(join(projectRoot, entry), join(root, entry), { recursive: true });
   }
   const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
@@ -39,41 +40,23 @@ export function git(cwd: string, ...args: string[]): string {
 
 /** Imports a built bundle in a fresh Node process and answers `event` with it. */
 export function runBundle(root: string, event: unknown): unknown {
-  const script = `
-    const { handler } = await import(${JSON.stringify(join(root, 'dist', 'handler.js'))});
-    process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)})));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    encoding: 'utf8',
-  });
-  return JSON.parse(out);
+  const bundle = join(root, 'dist', 'handler.js');
+  return JSON.parse(
+    execFileSync(process.execPath, [ANSWER_EVENT, bundle, JSON.stringify(event)], {
+      encoding: 'utf8',
+    }),
+  );
 }
 
 /**
  * Imports a built bundle in a fresh Node process, answers `event`, and lists every file
- * that process loaded as a module, recorded by a module hook.
+ * that process loaded as a module.
  */
 export function filesLoaded(
   root: string,
   event: unknown,
   env: NodeJS.ProcessEnv = {},
 ): { result: unknown; files: string[] } {
-  const script = `
-    import { registerHooks } from 'node:module';
-    const files = [];
-    registerHooks({
-      load(url, context, next) {
-        if (url.startsWith('file:')) files.push(url);
-        return next(url, context);
-      },
-    });
-    const { handler } = await import(${JSON.stringify(join(root, 'dist', 'handler.js'))});
-    const result = await handler(${JSON.stringify(event)});
-    process.stdout.write(JSON.stringify({ result, files }));
-    process.exit(0);`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return JSON.parse(out);
+  const bundle = join(root, 'dist', 'handler.js');
+  return bundleModulesLoaded(bundle, JSON.stringify(event), { ...process.env, ...env });
 }

@@ -3,9 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as pause } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../scripts/project-root.ts';
-import { type LocalServer, startLocalServer } from '../../scripts/servers/local-server.ts';
+import { type LocalServer, startLocalServer } from '../../harness/local-server.ts';
+import { projectRoot } from '../../harness/project-root.ts';
 import { VERSION_PATH } from '../../scripts/synapse-reference.ts';
 import {
   BLACKBOX_CONFIG,
@@ -35,7 +36,6 @@ const writeToken = (token: string): void => {
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
 };
 const TTL_SECONDS = 1;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let moto: Moto;
 let server: LocalServer;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalServer, startLocalServer } from '../../scripts/servers/local-server.ts';
+import { type LocalServer, startLocalServer } from '../../harness/local-server.ts';
 import { VERSION_PATH } from '../../scripts/synapse-reference.ts';
 import { type BlackboxExporter, metric, startBlackboxExporter } from '../support/blackbox.ts';
 import { type DifferingServer, startDifferingServer } from '../support/differing-server.ts';

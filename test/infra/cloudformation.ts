@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { environmentWithoutPolicy } from '../../scripts/servers/local-server.ts';
+import { environmentWithoutPolicy } from '../../harness/local-server.ts';
 import { PIP, requireTool } from '../support/tools.ts';
 import { projectRoot, type Template } from './templates.ts';
 

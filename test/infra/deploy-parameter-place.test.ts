@@ -4,9 +4,9 @@
 // deploy the check lets through fails later, at CloudFormation, which is how it is told apart.
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { environmentWithoutPolicy } from '../../harness/local-server.ts';
 import { parameterPlaceProblem } from '../../infra/deploy-settings-check.js';
 import { build } from '../../scripts/build.ts';
-import { environmentWithoutPolicy } from '../../scripts/servers/local-server.ts';
 import { EMULATOR_CREDENTIALS, type Moto, startMoto } from '../support/moto.ts';
 import { projectRoot } from './templates.ts';
 

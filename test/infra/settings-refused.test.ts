@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { readAccessSettings } from '../../handler/access-settings.ts';
+import { environmentWithoutPolicy } from '../../harness/local-server.ts';
 import DeploySettingsCheck, {
   accessSettingsProblem,
   constraintProblem,
@@ -27,7 +28,6 @@ import DeploySettingsCheck, {
   sharedStackParameters,
   stackParameterProblem,
 } from '../../infra/deploy-settings-check.js';
-import { environmentWithoutPolicy } from '../../scripts/servers/local-server.ts';
 import { EVERY_SETTING } from './settings.ts';
 import { projectRoot, readSamTemplate, readShared, type Template } from './templates.ts';
 

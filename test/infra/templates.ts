@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse, type Tags, type YAMLSeq } from 'yaml';
+import { projectRoot } from '../../harness/project-root.ts';
 
-export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+export { projectRoot };
 
 // CloudFormation's short forms (!Ref, !Sub, …) read as their long forms, in both the
 // scalar and the sequence spelling, so the tests see the template as CloudFormation does.

@@ -5,7 +5,7 @@ import {
   send,
   startLocalServer,
   startOfflineService,
-} from '../../scripts/servers/local-server.ts';
+} from '../../harness/local-server.ts';
 import { VERSION_PATH } from '../../scripts/synapse-reference.ts';
 import { expectExactHeaders } from '../support/exact-headers.ts';
 

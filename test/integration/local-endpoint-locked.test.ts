@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as pause } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalServer, send, startLocalServer } from '../../scripts/servers/local-server.ts';
+import { type LocalServer, send, startLocalServer } from '../../harness/local-server.ts';
 import {
   BROWSER_PREFLIGHT,
   FORBIDDEN,
@@ -53,7 +54,6 @@ afterAll(async () => {
 
 const read = (token?: string) =>
   send(server.baseUrl, 'GET', VERSION, token ? { authorization: `Bearer ${token}` } : {});
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('npm start with a SecureString policy in moto_server', () => {
   it('refuses no token: 401 M_MISSING_TOKEN with Synapse headers, Server: Synapse alone', async () => {

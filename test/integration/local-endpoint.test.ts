@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalServer, send, startLocalServer } from '../../scripts/servers/local-server.ts';
+import { type LocalServer, send, startLocalServer } from '../../harness/local-server.ts';
 import {
   BROWSER_PREFLIGHT,
   synapseHealthHeaders,

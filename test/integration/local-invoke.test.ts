@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { environmentWithoutPolicy } from '../../scripts/servers/local-server.ts';
+import { environmentWithoutPolicy } from '../../harness/local-server.ts';
+import { projectRoot } from '../../harness/project-root.ts';
 
 const run = promisify(execFile);
-const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** `npm run invoke -- events/<file>.json`, as the README says: `osls invoke local`. */
 async function invoke(eventFile: string): Promise<Record<string, unknown>> {

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REFRESH_FAILING } from '../../handler/access/policy-cache.ts';
 import { POLICY_RETRY_SECONDS } from '../../handler/access-settings.ts';
-import { build } from '../../scripts/build.ts';
 import {
   DENIED,
   NOT_FOUND,
@@ -14,7 +14,8 @@ import {
   ssmEnvironment,
   startSsmEndpoint,
   THROTTLED,
-} from '../../scripts/servers/ssm-endpoint.ts';
+} from '../../harness/ssm-endpoint.ts';
+import { build } from '../../scripts/build.ts';
 import { VERSION_PATH } from '../../scripts/synapse-reference.ts';
 import { exportProject, freshDir } from '../build/workspace.ts';
 import { loadEvent } from '../fixtures.ts';
@@ -36,7 +37,6 @@ const value = (policy: unknown): SsmBehaviour => ({
   kind: 'value',
   value: JSON.stringify(policy),
 });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Answer {
   statusCode: number;

@@ -1,37 +1,23 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../scripts/project-root.ts';
+import { modulesLoaded } from '../../harness/modules-loaded.ts';
+import { projectRoot } from '../../harness/project-root.ts';
 
-/** Every module file a tool loads to print its usage, recorded by a module hook. */
-function modulesLoaded(script: string): string[] {
-  const program = `
-    import { registerHooks } from 'node:module';
-    const files = [];
-    registerHooks({ load(url, context, next) { files.push(url); return next(url, context); } });
-    process.argv = [process.argv[0], ${JSON.stringify(script)}, '--help'];
-    process.exitCode = 0;
-    process.on('exit', () => process.stdout.write('\\nloaded: ' + JSON.stringify(files)));
-    await import(${JSON.stringify(`${projectRoot}/${script}`)});`;
-  const result = execFileSync(process.execPath, ['--input-type=module', '-e', program], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return JSON.parse(result.slice(result.lastIndexOf('\nloaded: ') + '\nloaded: '.length));
-}
+/** Every module file a tool loads to print its usage. */
+const loadedBy = (script: string): string[] =>
+  modulesLoaded([script, '--help'], { cwd: projectRoot }).files;
 
 // A post-deploy check and a look at dist/ need the project's path, not its bundler.
 describe('tools that only read', () => {
   it.each(['scripts/smoke.ts', 'scripts/show-version.ts'])('%s loads no bundler', (script) => {
-    const files = modulesLoaded(script);
+    const files = loadedBy(script);
     expect(files.some((url) => url.endsWith(script))).toBe(true);
     expect(files.filter((url) => /esbuild|scripts\/build\.ts/.test(url))).toEqual([]);
   });
 
   it('while the build does (control)', () => {
-    const files = modulesLoaded('scripts/build.ts');
+    const files = loadedBy('scripts/build.ts');
     expect(files.some((url) => url.includes('/node_modules/esbuild/'))).toBe(true);
   });
 });
@@ -52,7 +38,7 @@ function importsUnder(folder: string): [string, string[]][] {
 
 // Tests → tools → product: nothing points back.
 describe('arrows that run one way', () => {
-  it.each(['scripts', 'bench'])('nothing under %s/ imports from test/', (folder) => {
+  it.each(['scripts', 'bench', 'harness'])('nothing under %s/ imports from test/', (folder) => {
     const found = importsUnder(folder).filter(([, targets]) =>
       targets.some((target) => target.startsWith('test/')),
     );
@@ -63,10 +49,18 @@ describe('arrows that run one way', () => {
     ).toBe(true);
   });
 
+  // The harness is what the tools and tests share: it stands below both, beside the product.
+  it('nothing under harness/ imports the tools it serves', () => {
+    const found = importsUnder('harness').filter(([, targets]) =>
+      targets.some((target) => /^(scripts|bench)\//.test(target)),
+    );
+    expect(found).toEqual([]);
+  });
+
   it('nothing under handler/ imports tools or tests, and handler/access/ not the adapter', () => {
     const handler = importsUnder('handler');
     const outside = handler.filter(([, targets]) =>
-      targets.some((target) => /^(scripts|bench|test)\//.test(target)),
+      targets.some((target) => /^(scripts|bench|harness|test)\//.test(target)),
     );
     expect(outside).toEqual([]);
     const policy = handler.filter(([file]) => file.startsWith('handler/access/'));

@@ -15,7 +15,7 @@ import { parse } from 'yaml';
 import { DEBIAN, requireTool } from '../support/tools.ts';
 
 // The monitoring kit, checked with the real Prometheus tools from Debian's packages.
-const monitoring = fileURLToPath(new URL('../../monitoring/', import.meta.url));
+const monitoring = fileURLToPath(new URL('../../monitoring', import.meta.url));
 /** Where the monitor's token lives, in the module and in every command the docs show. */
 const TOKEN_FILE = '/etc/prometheus/synapse-version.token';
 const scratch = mkdtempSync(join(tmpdir(), 'synapse-version-monitoring-'));
@@ -105,7 +105,7 @@ describe('the kit agrees with itself and with this checkout', () => {
     );
     expect(authorization).toEqual({ type: 'Bearer', credentials_file: TOKEN_FILE });
     // The token setup, the smoke run and the module name one file, wherever the docs show it.
-    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const root = fileURLToPath(new URL('../..', import.meta.url));
     const pages = [
       'README.md',
       'monitoring/README.md',

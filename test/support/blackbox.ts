@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../scripts/servers/local-server.ts';
+import { freePort } from '../../harness/local-server.ts';
 import { startLoopbackService } from './loopback-service.ts';
 import { DEBIAN, requireTool } from './tools.ts';
 

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../scripts/project-root.ts';
+import { projectRoot } from '../../harness/project-root.ts';
 
 export interface ConsoleExample {
   /** Where it is: the page and the line of its `$`. */

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Reply } from '../../scripts/servers/local-server.ts';
+import type { Reply } from '../../harness/local-server.ts';
 
 // Added by the HTTP server, not by the function: Date (API Gateway sends one too) and the
 // connection's own headers. Listed in the README among serverless-offline's differences.

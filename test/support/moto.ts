@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { freePort } from '../../scripts/servers/local-server.ts';
+import { freePort } from '../../harness/local-server.ts';
 import { startLoopbackService } from './loopback-service.ts';
 import { PIP, requireTool } from './tools.ts';
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { CommandLineError, exitStatus } from '../../scripts/cli-options.ts';
 import {
@@ -20,7 +21,6 @@ import {
 // `npm run load`, in this process: its options, its verdict, its table, its memory
 // measure, and a short real run against `npm start`.
 const MB = 2 ** 20;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const clean: Outcome = {
   mode: 'open',
   requests: 12_345,

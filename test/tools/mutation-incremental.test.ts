@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StrykerCli } from '@stryker-mutator/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../harness/project-root.ts';
 import {
   committedIncrementalFile,
   localIncrementalFile,
@@ -21,7 +22,6 @@ import {
   main,
   seedIncrementalFile,
 } from '../../scripts/mutation-incremental.ts';
-import { projectRoot } from '../../scripts/project-root.ts';
 import { runMain } from '../support/run-main.ts';
 
 // Where `npm run mutate` keeps its incremental results, without running Stryker: the copy is

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../scripts/project-root.ts';
+import { projectRoot } from '../../harness/project-root.ts';
 
 // Every `npm run <name>` that the docs, the tools' and the product's comments and usage lines,
 // the infra files and the top-level configurations give a reader must be a script of

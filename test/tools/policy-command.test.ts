@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide, parsePolicy } from '../../handler/access/policy.ts';
-import { projectRoot } from '../../scripts/project-root.ts';
+import { projectRoot } from '../../harness/project-root.ts';
 import { consoleExamples, runExample } from '../support/console-examples.ts';
 import { type Moto, startMoto } from '../support/moto.ts';
 

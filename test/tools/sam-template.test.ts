@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../scripts/project-root.ts';
+import { projectRoot } from '../../harness/project-root.ts';
 import { main, samTemplate, sharedFragments, TEMPLATE } from '../../scripts/sam-template.ts';
 import { runMain } from '../support/run-main.ts';
 

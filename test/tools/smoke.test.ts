@@ -12,26 +12,16 @@ import { createServer as createTlsServer } from 'node:https';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selfSignedCertificate } from '../../bench/tls.ts';
-import {
-  freePort,
-  type LocalServer,
-  send,
-  startLocalServer,
-} from '../../scripts/servers/local-server.ts';
-import {
-  type SsmEndpoint,
-  ssmEnvironment,
-  startSsmEndpoint,
-} from '../../scripts/servers/ssm-endpoint.ts';
-import { main, smoke } from '../../scripts/smoke.ts';
+import { freePort, type LocalServer, send, startLocalServer } from '../../harness/local-server.ts';
+import { projectRoot } from '../../harness/project-root.ts';
+import { type SsmEndpoint, ssmEnvironment, startSsmEndpoint } from '../../harness/ssm-endpoint.ts';
+import { selfSignedCertificate } from '../../harness/tls.ts';
+import { escapeRegExp, main, smoke } from '../../scripts/smoke.ts';
 import { MISSING_TOKEN, UNKNOWN_TOKEN } from '../../scripts/synapse-reference.ts';
 import { type DifferingServer, startDifferingServer } from '../support/differing-server.ts';
 import { runMain } from '../support/run-main.ts';
 
-const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const VERSION = '/_synapse/admin/v1/server_version';
 const TOKEN = 'svt_smoke-token-0123456789-abcdefghijklmnopqrstuvwx';
 
@@ -122,8 +112,6 @@ const baseUrlOf = (server: { address: () => AddressInfo | string | null }, schem
   `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const close = (server: { close: (done: () => void) => unknown }) =>
   new Promise<void>((resolve) => server.close(() => resolve()));
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 let open: LocalServer;
 let locked: LocalServer;

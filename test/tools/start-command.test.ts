@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../scripts/project-root.ts';
-import { environmentWithoutPolicy, freePort } from '../../scripts/servers/local-server.ts';
+import { environmentWithoutPolicy, freePort } from '../../harness/local-server.ts';
+import { projectRoot } from '../../harness/project-root.ts';
 import { consoleExamples, runExample } from '../support/console-examples.ts';
 
 // `npm start` as an operator runs it, a bad or busy port, and stopped by a signal sent to

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../scripts/project-root.ts';
+import { projectRoot } from '../../harness/project-root.ts';
 import { HeldOutput, type Sink, signalled, startSteps } from '../../scripts/start/emulator.ts';
 
 // What npm start runs, and how it holds serverless-offline's output until the emulator is

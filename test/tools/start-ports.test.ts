@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/servers/local-server.ts';
+import { freePort } from '../../harness/local-server.ts';
 import {
   listenAddress,
   portInUse,

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../scripts/project-root.ts';
+import { projectRoot } from '../../harness/project-root.ts';
 
 // scripts/test-tools.sh, run first by `npm test`, on a PATH of this test's own: the real
 // tools linked in but those a case leaves out, and stand-ins for apt-get, pip and id that

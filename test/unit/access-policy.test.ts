@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -12,7 +13,7 @@ import {
   ssmEnvironment,
   startSsmEndpoint,
   THROTTLED,
-} from '../../scripts/servers/ssm-endpoint.ts';
+} from '../../harness/ssm-endpoint.ts';
 import { loadEvent } from '../fixtures.ts';
 
 type Handler = (event: unknown) => Promise<unknown>;
@@ -31,7 +32,6 @@ const GOOD: SsmBehaviour = {
 };
 const TTL_SECONDS = 1;
 const MAX_STALE_SECONDS = 3;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let ssm: SsmEndpoint;
 let warnings: string[];

@@ -32,9 +32,9 @@ import { errorTypeRegistries } from '../../handler/access/ssm-get-parameter-sche
 import * as shapes from '../../handler/access/ssm-get-parameter-shapes.ts';
 import { faultName, isTransientFault } from '../../handler/access/ssm-parameter.ts';
 import * as streamTypes from '../../handler/access/stream-type-check.ts';
+import { projectRoot } from '../../harness/project-root.ts';
+import { type SsmEndpoint, startSsmEndpoint } from '../../harness/ssm-endpoint.ts';
 import { BUILT_IN_STAND_INS, SDK_STAND_INS, sdkStandIns } from '../../scripts/build.ts';
-import { projectRoot } from '../../scripts/project-root.ts';
-import { type SsmEndpoint, startSsmEndpoint } from '../../scripts/servers/ssm-endpoint.ts';
 
 /** The names a module exports, as esbuild reads them from its text. */
 async function exportNames(path: string): Promise<string[]> {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { projectRoot } from '../project-root.ts';
+import { projectRoot } from './project-root.ts';
 
 /** A port the kernel just handed out on loopback, free for the next listener. */
 export function freePort(): Promise<number> {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Certificate } from './tls.ts';
 
 /** How the endpoint answers the next GetParameter calls. */
 export type SsmBehaviour =
@@ -106,14 +107,26 @@ export async function startSsmEndpoint(
   };
 }
 
-/** The environment a function needs to read its policy from `endpoint`. */
-export function ssmEnvironment(endpoint: SsmEndpoint, parameter: string, ttlSeconds: number) {
+/**
+ * The environment a function needs to read its policy from `endpoint`, with the temporary
+ * credentials Lambda gives every function (a session token included). `ttlSeconds`
+ * undefined leaves the function's default TTL; `trust` is the certificate of an HTTPS
+ * endpoint, trusted through NODE_EXTRA_CA_CERTS.
+ */
+export function ssmEnvironment(
+  endpoint: SsmEndpoint,
+  parameter: string,
+  ttlSeconds: number | undefined,
+  trust?: Certificate,
+): Record<string, string> {
   return {
     ACCESS_POLICY_PARAMETER: parameter,
-    ACCESS_POLICY_TTL_SECONDS: String(ttlSeconds),
+    ...(ttlSeconds === undefined ? {} : { ACCESS_POLICY_TTL_SECONDS: String(ttlSeconds) }),
     AWS_ENDPOINT_URL_SSM: endpoint.url,
+    ...(trust ? { NODE_EXTRA_CA_CERTS: trust.certPath } : {}),
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    AWS_SESSION_TOKEN: 'loopback-session-token',
   };
 }
