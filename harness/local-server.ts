@@ -47,6 +47,8 @@ export interface LocalServer {
  */
 export async function startLocalServer(
   env: NodeJS.ProcessEnv = {},
+  /** The project to build and serve (the tests give each server a copy of its own). */
+  root = projectRoot,
   timeoutMs = 90_000,
 ): Promise<LocalServer> {
   const httpPort = await freePort();
@@ -54,7 +56,7 @@ export async function startLocalServer(
   const inherited = environmentWithoutPolicy();
   // `--httpPort` alone, as the README says: nothing else listens on a fixed port.
   return serve('npm', ['start', '--', '--httpPort', String(httpPort)], {
-    cwd: projectRoot,
+    cwd: root,
     env: { ...inherited, ...env },
     httpPort,
     timeoutMs,

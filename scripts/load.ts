@@ -21,6 +21,8 @@ export interface LoadSettings {
   connections: number;
   maxGrowthMb: number;
   warmUp: number;
+  /** The project `npm start` builds and serves: this one unless given (a test's copy). */
+  root?: string;
 }
 
 export function loadSettings(args: string[]): LoadSettings {
@@ -107,7 +109,7 @@ export async function drive(
   probes: Probe[],
   settings: LoadSettings,
 ): Promise<Outcome> {
-  const server = await startLocalServer(env);
+  const server = await startLocalServer(env, settings.root);
   try {
     const unexpected: Record<string, number> = {};
     const requests = probes.map((probe) => ({

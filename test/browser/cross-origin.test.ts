@@ -5,6 +5,7 @@ import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalServer, send, startLocalServer } from '../../harness/local-server.ts';
 import { type SsmEndpoint, ssmEnvironment, startSsmEndpoint } from '../../harness/ssm-endpoint.ts';
+import { projectCopy } from '../support/project-copy.ts';
 
 // A web admin page on another origin, as synapse-admin and Element Admin are: the browser
 // itself enforces CORS, so what passes here passes for them.
@@ -30,15 +31,19 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  api = await startLocalServer();
+  api = await startLocalServer({}, projectCopy());
   ssm = await startSsmEndpoint({
     kind: 'value',
     value: JSON.stringify({ tokens_sha256: [createHash('sha256').update(TOKEN).digest('hex')] }),
   });
-  locked = await startLocalServer(ssmEnvironment(ssm, '/synapse-version/access-policy', 300));
+  locked = await startLocalServer(
+    ssmEnvironment(ssm, '/synapse-version/access-policy', 300),
+    projectCopy(),
+  );
   networkSsm = await startSsmEndpoint({ kind: 'value', value: NETWORKS_ONLY });
   networked = await startLocalServer(
     ssmEnvironment(networkSsm, '/synapse-version/access-policy', NETWORK_TTL_SECONDS),
+    projectCopy(),
   );
   // The admin page's own origin: a plain server that sends no CORS headers at all.
   pages = createServer((_req, res) => {

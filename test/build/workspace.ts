@@ -1,26 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANSWER_EVENT, bundleModulesLoaded } from '../../harness/modules-loaded.ts';
 import { projectRoot } from '../../harness/project-root.ts';
 
+export { exportProject } from '../support/project-copy.ts';
 export { projectRoot };
-
-/**
- * A copy of what the build reads (no .git), inside `parent`, with the project's
- * node_modules linked in. The build writes only there, never to the project's dist/.
- */
-export function exportProject(parent: string, version: string): string {
-  const root = join(parent, 'export');
-  for (const entry of ['handler', 'harness', 'scripts', 'tsconfig.json']) {
-    cpSync(join(projectRoot, entry), join(root, entry), { recursive: true });
-  }
-  const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
-  writeFileSync(join(root, 'package.json'), JSON.stringify({ ...pkg, version }, null, 2));
-  symlinkSync(join(projectRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
-  return root;
-}
 
 export const freshDir = (): string => mkdtempSync(join(tmpdir(), 'synapse-version-build-'));
 

@@ -15,6 +15,7 @@ import {
   startBlackboxExporter,
 } from '../support/blackbox.ts';
 import { EMULATOR_CREDENTIALS, type Moto, startMoto } from '../support/moto.ts';
+import { projectCopy } from '../support/project-copy.ts';
 
 // monitoring/blackbox.yml's synapse_version_locked module against a locked `npm start`:
 // the policy in moto_server, the monitor's token in a file of its own, as the monitoring
@@ -51,12 +52,15 @@ beforeAll(async () => {
   moto = await startMoto();
   await moto.putSecureString(PARAMETER, JSON.stringify({ tokens_sha256: [digest(listed)] }));
   [server, exporter] = await Promise.all([
-    startLocalServer({
-      ACCESS_POLICY_PARAMETER: PARAMETER,
-      ACCESS_POLICY_TTL_SECONDS: String(TTL_SECONDS),
-      AWS_ENDPOINT_URL_SSM: moto.url,
-      ...EMULATOR_CREDENTIALS,
-    }),
+    startLocalServer(
+      {
+        ACCESS_POLICY_PARAMETER: PARAMETER,
+        ACCESS_POLICY_TTL_SECONDS: String(TTL_SECONDS),
+        AWS_ENDPOINT_URL_SSM: moto.url,
+        ...EMULATOR_CREDENTIALS,
+      },
+      projectCopy(),
+    ),
     startBlackboxExporter(config),
   ]);
   target = `${server.baseUrl}${VERSION_PATH}`;

@@ -3,6 +3,7 @@ import { type LocalServer, startLocalServer } from '../../harness/local-server.t
 import { VERSION_PATH } from '../../scripts/synapse-reference.ts';
 import { type BlackboxExporter, metric, startBlackboxExporter } from '../support/blackbox.ts';
 import { type DifferingServer, startDifferingServer } from '../support/differing-server.ts';
+import { projectCopy } from '../support/project-copy.ts';
 import { synadmVersion } from '../support/synadm.ts';
 
 // The real clients, installed from Debian's packages, against `npm start` in open mode.
@@ -11,7 +12,10 @@ let exporter: BlackboxExporter;
 let serverVersion: string;
 
 beforeAll(async () => {
-  [server, exporter] = await Promise.all([startLocalServer(), startBlackboxExporter()]);
+  [server, exporter] = await Promise.all([
+    startLocalServer({}, projectCopy()),
+    startBlackboxExporter(),
+  ]);
   serverVersion = /baked server_version: (.+) \(with/.exec(server.output())?.[1] ?? '';
 });
 afterAll(async () => {

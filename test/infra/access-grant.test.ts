@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../scripts/build.ts';
+import { projectCopy } from '../support/project-copy.ts';
 import { holds, oslsPackage, type Packaged, parameterValues } from './cloudformation.ts';
 import { readSamTemplate, readServerlessYml, type Template } from './templates.ts';
+
+// This file's own project copy: it builds dist/ there and packages that.
+const project = projectCopy();
 
 const PARAMETER = '/synapse-version/access-policy';
 // Both infra files name the parameter through the stack parameter AccessPolicyParameter.
@@ -101,15 +105,13 @@ describe('serverless.yml, through osls package', () => {
   let open: Packaged;
   let locked: Packaged;
   beforeAll(async () => {
-    await build();
+    await build(process.env, project);
     // One at a time: osls keeps working state in the service directory.
-    open = await oslsPackage();
-    locked = await oslsPackage([
-      '--param',
-      `accessPolicyParameter=${PARAMETER}`,
-      '--param',
-      'accessPolicyTtlSeconds=60',
-    ]);
+    open = await oslsPackage([], project);
+    locked = await oslsPackage(
+      ['--param', `accessPolicyParameter=${PARAMETER}`, '--param', 'accessPolicyTtlSeconds=60'],
+      project,
+    );
   }, 120_000);
   afterAll(() => {
     open?.remove();

@@ -4,6 +4,7 @@ import * as entry from '../../handler/index.ts';
 import { ROUTES } from '../../handler/routes.ts';
 import { build } from '../../scripts/build.ts';
 import { sharedFragments } from '../../scripts/sam-template.ts';
+import { projectCopy } from '../support/project-copy.ts';
 import {
   deployedResources,
   holds,
@@ -14,6 +15,9 @@ import {
 } from './cloudformation.ts';
 import { asParams, MODES } from './settings.ts';
 import { readSamTemplate, readServerlessYml, readShared, type Template } from './templates.ts';
+
+// This file's own project copy: it builds dist/ there and packages that.
+const project = projectCopy();
 
 // serverless.yml and infra/template.yaml compared as the CloudFormation they become:
 // `osls package` on one side, AWS's SAM transform on the other. The pieces they share come
@@ -30,10 +34,10 @@ const packaged: Record<string, Packaged> = {};
 const transformed: Record<string, Template> = {};
 
 beforeAll(async () => {
-  await build();
+  await build(process.env, project);
   for (const [mode, settings] of Object.entries(MODES)) {
     // One at a time: osls keeps working state in the service directory.
-    packaged[mode] = await oslsPackage(asParams(settings));
+    packaged[mode] = await oslsPackage(asParams(settings), project);
     transformed[mode] = await samTransform(settings);
   }
 }, 180_000);

@@ -19,14 +19,17 @@ export interface Packaged {
   remove: () => void;
 }
 
-/** `serverless package` into a folder of its own, with `args` (`--param …`). */
-export async function oslsPackage(args: string[] = []): Promise<Packaged> {
+/**
+ * `serverless package` of the dist/ built in `root` (a test's project copy), into a folder
+ * of its own, with `args` (`--param …`).
+ */
+export async function oslsPackage(args: string[], root: string): Promise<Packaged> {
   const dir = mkdtempSync(join(tmpdir(), 'synapse-version-package-'));
   await run(
     join(projectRoot, 'node_modules/.bin/serverless'),
     ['package', '--package', dir, ...args],
     {
-      cwd: projectRoot,
+      cwd: root,
       env: environmentWithoutPolicy(),
     },
   );

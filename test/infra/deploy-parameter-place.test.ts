@@ -2,13 +2,18 @@
 // the parameter is there, through the real osls CLI and the real AWS SDK against moto_server.
 // Every other AWS endpoint is a closed loopback port, so that nothing can be deployed: a
 // deploy the check lets through fails later, at CloudFormation, which is how it is told apart.
+
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { environmentWithoutPolicy } from '../../harness/local-server.ts';
 import { parameterPlaceProblem } from '../../infra/deploy-settings-check.js';
 import { build } from '../../scripts/build.ts';
 import { EMULATOR_CREDENTIALS, type Moto, startMoto } from '../support/moto.ts';
+import { projectCopy } from '../support/project-copy.ts';
 import { projectRoot } from './templates.ts';
+
+// This file's own project copy: it builds dist/ there and packages that.
+const project = projectCopy();
 
 const SERVERLESS = `${projectRoot}/node_modules/.bin/serverless`;
 const NAME = '/synapse-version/access-policy';
@@ -21,7 +26,7 @@ beforeAll(async () => {
   // awscli puts it in EMULATOR_CREDENTIALS' region, us-east-1.
   await moto.putSecureString(NAME, JSON.stringify({ source_cidrs: ['192.0.2.0/24'] }));
   await moto.putParameter('/synapse-version/list', 'a,b', 'StringList');
-  await build();
+  await build(process.env, project);
 }, 120_000);
 afterAll(() => moto?.stop());
 
@@ -39,7 +44,7 @@ function deploy(region: string, parameter: string, ssmEndpoint = moto.url) {
         `accessPolicyParameter=${parameter}`,
       ],
       {
-        cwd: projectRoot,
+        cwd: project,
         timeout: 90_000,
         env: {
           ...environmentWithoutPolicy(),

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../scripts/build.ts';
+import { projectCopy } from '../support/project-copy.ts';
 import {
   cfnLint,
   cfnLintTemplate,
@@ -9,6 +11,9 @@ import {
 } from './cloudformation.ts';
 import { asParams, EVERY_SETTING, MODES } from './settings.ts';
 import { projectRoot } from './templates.ts';
+
+// This file's own project copy: it builds dist/ there and packages that.
+const project = projectCopy();
 
 // AWS's own linter over both deployments, in every variant (open, with a policy, with a
 // domain, with alarms, all together): zero errors and zero warnings.
@@ -27,10 +32,10 @@ const VARIANTS: Record<string, Record<string, string>> = {
 const packaged: Record<string, Packaged> = {};
 
 beforeAll(async () => {
-  await build();
+  await build(process.env, project);
   // One at a time: osls keeps working state in the service directory.
   for (const [name, settings] of Object.entries(VARIANTS)) {
-    packaged[name] = await oslsPackage(asParams(settings));
+    packaged[name] = await oslsPackage(asParams(settings), project);
   }
 }, 180_000);
 afterAll(() => {
@@ -39,7 +44,10 @@ afterAll(() => {
 
 describe('cfn-lint', () => {
   it('finds nothing in infra/template.yaml (it applies the SAM transform itself)', async () => {
-    expect(await cfnLint(`${projectRoot}infra/template.yaml`)).toEqual({ code: 0, output: '' });
+    expect(await cfnLint(join(projectRoot, 'infra/template.yaml'))).toEqual({
+      code: 0,
+      output: '',
+    });
   });
 
   it.each(Object.entries(VARIANTS))(

@@ -6,7 +6,11 @@ import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuildResult, build } from '../../scripts/build.ts';
+import { projectCopy } from '../support/project-copy.ts';
 import { projectRoot, type Template } from './templates.ts';
+
+// This file's own project copy: it builds dist/ there and packages that.
+const project = projectCopy();
 
 const run = promisify(execFile);
 const out = mkdtempSync(join(tmpdir(), 'synapse-version-package-'));
@@ -15,10 +19,10 @@ let zip: JSZip;
 let built: BuildResult;
 
 beforeAll(async () => {
-  built = await build();
+  built = await build(process.env, project);
   // The real osls CLI, as an operator runs it; no AWS account is needed to package.
   await run(join(projectRoot, 'node_modules/.bin/serverless'), ['package', '--package', out], {
-    cwd: projectRoot,
+    cwd: project,
   });
   const template = JSON.parse(
     readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
@@ -69,6 +73,6 @@ describe('osls package', () => {
     const pkg = JSON.parse((await zip.file('dist/package.json')?.async('string')) ?? '{}');
     expect(pkg.type).toBe('module');
     const shipped = await zip.file('dist/handler.js')?.async('string');
-    expect(shipped).toBe(readFileSync(join(projectRoot, 'dist/handler.js'), 'utf8'));
+    expect(shipped).toBe(readFileSync(join(project, 'dist/handler.js'), 'utf8'));
   });
 });

@@ -28,6 +28,7 @@ import DeploySettingsCheck, {
   sharedStackParameters,
   stackParameterProblem,
 } from '../../infra/deploy-settings-check.js';
+import { projectCopy } from '../support/project-copy.ts';
 import { EVERY_SETTING } from './settings.ts';
 import { projectRoot, readSamTemplate, readShared, type Template } from './templates.ts';
 
@@ -36,12 +37,16 @@ interface Run {
   output: string;
 }
 
+// The project copy this file's commands build in (npm start and npm run invoke build
+// before they refuse), so that no other test's dist/ is replaced.
+const project = projectCopy();
+
 /** A command in `cwd`, with the shell's policy settings replaced by `env`. */
 function runIn(
   command: string,
   args: string[],
   env: Record<string, string>,
-  cwd = projectRoot,
+  cwd = project,
 ): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
@@ -65,7 +70,7 @@ const SERVERLESS = join(projectRoot, 'node_modules/.bin/serverless');
 async function expectPackageRefused(
   args: string[],
   message: string,
-  { env = {}, service = projectRoot, wholeLine = false } = {},
+  { env = {}, service = project, wholeLine = false } = {},
 ): Promise<void> {
   const out = join(mkdtempSync(join(tmpdir(), 'synapse-version-refused-')), 'package');
   try {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse, type Tags, type YAMLSeq } from 'yaml';
 import { projectRoot } from '../../harness/project-root.ts';
 
@@ -35,15 +36,15 @@ const CLOUDFORMATION_TAGS: Tags = FUNCTIONS.flatMap((fn) => {
 export type Template = Record<string, any>;
 
 export const readServerlessYml = (): Template =>
-  parse(readFileSync(`${projectRoot}serverless.yml`, 'utf8')) as Template;
+  parse(readFileSync(join(projectRoot, 'serverless.yml'), 'utf8')) as Template;
 
 export const readSamTemplate = (): Template =>
-  parse(readFileSync(`${projectRoot}infra/template.yaml`, 'utf8'), {
+  parse(readFileSync(join(projectRoot, 'infra/template.yaml'), 'utf8'), {
     customTags: CLOUDFORMATION_TAGS,
   }) as Template;
 
 /** A fragment both deployments take, infra/shared/`name`. */
 export const readShared = (name: string): Template =>
-  parse(readFileSync(`${projectRoot}infra/shared/${name}`, 'utf8'), {
+  parse(readFileSync(join(projectRoot, 'infra/shared', name), 'utf8'), {
     customTags: CLOUDFORMATION_TAGS,
   }) as Template;

@@ -8,6 +8,7 @@ import {
 } from '../../harness/local-server.ts';
 import { VERSION_PATH } from '../../scripts/synapse-reference.ts';
 import { expectExactHeaders } from '../support/exact-headers.ts';
+import { projectCopy } from '../support/project-copy.ts';
 
 // What API Gateway's HTTP API answers when the function fails, at init or in the handler.
 const GATEWAY_500 = '{"message":"Internal Server Error"}';
@@ -41,9 +42,9 @@ describe('serverless-offline answers a failing function as API Gateway does', ()
 
 describe('npm start with only --httpPort', () => {
   it('runs beside another instance: no second fixed port', async () => {
-    const first = await startLocalServer();
+    const first = await startLocalServer({}, projectCopy());
     try {
-      const second = await startLocalServer();
+      const second = await startLocalServer({}, projectCopy());
       try {
         for (const server of [first, second]) {
           expect((await send(server.baseUrl, 'GET', VERSION_PATH)).status).toBe(200);

@@ -12,6 +12,7 @@ import {
 } from '../../scripts/synapse-reference.ts';
 import { expectExactHeaders } from '../support/exact-headers.ts';
 import { EMULATOR_CREDENTIALS, type Moto, startMoto } from '../support/moto.ts';
+import { projectCopy } from '../support/project-copy.ts';
 import { synadmVersion } from '../support/synadm.ts';
 
 // The README's locked-mode quick start, end to end: moto_server as SSM, the policy put
@@ -39,12 +40,15 @@ let serverVersion: string;
 beforeAll(async () => {
   moto = await startMoto();
   await moto.putSecureString(PARAMETER, policy(first));
-  server = await startLocalServer({
-    ACCESS_POLICY_PARAMETER: PARAMETER,
-    ACCESS_POLICY_TTL_SECONDS: String(TTL_SECONDS),
-    AWS_ENDPOINT_URL_SSM: moto.url,
-    ...EMULATOR_CREDENTIALS,
-  });
+  server = await startLocalServer(
+    {
+      ACCESS_POLICY_PARAMETER: PARAMETER,
+      ACCESS_POLICY_TTL_SECONDS: String(TTL_SECONDS),
+      AWS_ENDPOINT_URL_SSM: moto.url,
+      ...EMULATOR_CREDENTIALS,
+    },
+    projectCopy(),
+  );
   serverVersion = /baked server_version: (.+) \(with/.exec(server.output())?.[1] ?? '';
 });
 afterAll(async () => {

@@ -10,13 +10,14 @@ import {
 } from '../../scripts/synapse-reference.ts';
 import { consoleExamples, runExample, withoutRunDetails } from '../support/console-examples.ts';
 import { expectExactHeaders } from '../support/exact-headers.ts';
+import { projectCopy } from '../support/project-copy.ts';
 
 let server: LocalServer;
 let serverVersion: string;
 let versionBody: string;
 
 beforeAll(async () => {
-  server = await startLocalServer();
+  server = await startLocalServer({}, projectCopy());
   const match = /baked server_version: (.+) \(with/.exec(server.output());
   serverVersion = match?.[1] ?? '';
   versionBody = (await send(server.baseUrl, 'GET', VERSION)).body;

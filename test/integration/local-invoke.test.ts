@@ -2,14 +2,16 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { environmentWithoutPolicy } from '../../harness/local-server.ts';
-import { projectRoot } from '../../harness/project-root.ts';
+import { projectCopy } from '../support/project-copy.ts';
 
 const run = promisify(execFile);
+// `npm run invoke` builds first: in a project copy of this file's own.
+const project = projectCopy();
 
 /** `npm run invoke -- events/<file>.json`, as the README says: `osls invoke local`. */
 async function invoke(eventFile: string): Promise<Record<string, unknown>> {
   const { stdout } = await run('npm', ['run', '--silent', 'invoke', '--', eventFile], {
-    cwd: projectRoot,
+    cwd: project,
     env: environmentWithoutPolicy(),
     timeout: 60_000,
   });

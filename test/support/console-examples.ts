@@ -45,21 +45,20 @@ export function consoleExamples(page: string, context: string): ConsoleExample[]
   return examples;
 }
 
-/** What `command` prints through `sh`, stdout then stderr, as lines without the last newline. */
+/**
+ * What `command` prints through `sh` in `cwd`, stdout then stderr, as lines without the last
+ * newline; a command that builds is given a project copy as `cwd`.
+ */
 export function runExample(
   command: string,
   env: NodeJS.ProcessEnv = process.env,
+  cwd = projectRoot,
 ): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    execFile(
-      'sh',
-      ['-c', command],
-      { cwd: projectRoot, env, timeout: 30_000 },
-      (error, out, err) => {
-        if (error?.killed) reject(new Error(`${command}: timed out`));
-        else resolve(`${out}${err}`.replace(/\n$/, '').split('\n'));
-      },
-    );
+    execFile('sh', ['-c', command], { cwd, env, timeout: 30_000 }, (error, out, err) => {
+      if (error?.killed) reject(new Error(`${command}: timed out`));
+      else resolve(`${out}${err}`.replace(/\n$/, '').split('\n'));
+    });
   });
 }
 

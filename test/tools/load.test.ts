@@ -17,6 +17,7 @@ import {
   runLoad,
   treeRss,
 } from '../../scripts/load.ts';
+import { projectCopy } from '../support/project-copy.ts';
 
 // `npm run load`, in this process: its options, its verdict, its table, its memory
 // measure, and a short real run against `npm start`.
@@ -213,7 +214,7 @@ function serversUnder(root: number): number[] {
 }
 
 describe('a short run against npm start', () => {
-  const settings = { duration: 1, connections: 2, warmUp: 1, maxGrowthMb: 64 };
+  const settings = { duration: 1, connections: 2, warmUp: 1, maxGrowthMb: 64, root: projectCopy() };
 
   it('passes both modes, printing the table', async () => {
     const out: string[] = [];

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StrykerCli } from '@stryker-mutator/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { projectRoot } from '../../harness/project-root.ts';
 import {
   committedIncrementalFile,
@@ -151,7 +151,14 @@ const { ConfigReader } = (await import(
   ConfigReader: new (
     log: object,
     validator: { validate(options: object): void },
-  ) => { readConfig(cli: object): Promise<{ incremental?: boolean; incrementalFile?: string }> };
+  ) => {
+    readConfig(cli: object): Promise<{
+      incremental?: boolean;
+      incrementalFile?: string;
+      mutate?: string[];
+      thresholds?: { break?: number };
+    }>;
+  };
 };
 const quiet = { debug() {}, info() {}, warn() {}, fatal() {}, isDebugEnabled: () => false };
 
@@ -160,7 +167,12 @@ async function strykerRuns(script: string) {
   const command: string = scripts[script];
   const runs = [];
   for (const step of command.split('&&').map((part) => part.trim())) {
-    const [program, ...args] = step.split(/\s+/);
+    // `NAME=value stryker …`: the shell's assignments, in Stryker's environment as it reads.
+    const words = step.split(/\s+/);
+    const assignments = words.filter(
+      (word, i) => /^[A-Z_]+=/.test(word) && i < words.indexOf('stryker'),
+    );
+    const [program, ...args] = words.slice(assignments.length);
     if (program !== 'stryker') continue;
     let cliOptions: object | undefined;
     new StrykerCli(['node', 'stryker', ...args], undefined, async (options) => {
@@ -168,7 +180,16 @@ async function strykerRuns(script: string) {
       return [];
     }).run();
     expect(cliOptions, step).toBeDefined();
-    runs.push(await new ConfigReader(quiet, { validate() {} }).readConfig(cliOptions ?? {}));
+    vi.stubEnv('MUTATION_SCOPE', undefined);
+    for (const assignment of assignments) {
+      const [name = '', value] = assignment.split('=');
+      vi.stubEnv(name, value);
+    }
+    try {
+      runs.push(await new ConfigReader(quiet, { validate() {} }).readConfig(cliOptions ?? {}));
+    } finally {
+      vi.unstubAllEnvs();
+    }
   }
   return { command, runs };
 }
@@ -182,6 +203,9 @@ describe('the npm scripts, as Stryker reads them', () => {
       expect(runs).toHaveLength(1);
       expect(runs[0]?.incremental).toBe(true);
       expect(runs[0]?.incrementalFile).toBe(localIncrementalFile(scope));
+      // The one configuration, read for this scope: its own files and floor.
+      expect(runs[0]?.mutate?.[0]).toBe(`${scope}/**/*.ts`);
+      expect(runs[0]?.thresholds?.break).toBe(scope === 'handler' ? 95 : 90);
     },
   );
 

@@ -15,6 +15,7 @@ const PLACES = [
   'monitoring',
   'infra',
   'scripts',
+  'harness',
   'bench',
   'handler',
   'events',
@@ -22,11 +23,7 @@ const PLACES = [
   'package.json',
   'serverless.yml',
   'stryker.config.mjs',
-  'stryker.scripts.config.mjs',
   'vitest.config.ts',
-  'vitest.browser.config.ts',
-  'vitest.mutation.config.ts',
-  'vitest.mutation.scripts.config.ts',
 ];
 /** What is installed or built there, not written in the project. */
 const NOT_WRITTEN = new Set(['node_modules', 'dist', 'package-lock.json']);

@@ -14,12 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type LocalServer, send, startLocalServer } from '../../harness/local-server.ts';
-import { projectRoot } from '../../harness/project-root.ts';
 import { type SsmEndpoint, ssmEnvironment, startSsmEndpoint } from '../../harness/ssm-endpoint.ts';
 import { selfSignedCertificate } from '../../harness/tls.ts';
 import { escapeRegExp, main, smoke } from '../../scripts/smoke.ts';
 import { MISSING_TOKEN, UNKNOWN_TOKEN } from '../../scripts/synapse-reference.ts';
 import { type DifferingServer, startDifferingServer } from '../support/differing-server.ts';
+import { projectCopy } from '../support/project-copy.ts';
 import { runMain } from '../support/run-main.ts';
 
 const VERSION = '/_synapse/admin/v1/server_version';
@@ -47,7 +47,11 @@ interface Run {
 }
 
 /** `npm run smoke -- <args>` in this process, with `env` as its environment. */
-const smokeCommand = (args: string[], env: NodeJS.ProcessEnv = {}, root = projectRoot) =>
+// The open server's own project copy: the smoke command takes the expected version from
+// the dist/ it serves.
+const openRoot = projectCopy();
+
+const smokeCommand = (args: string[], env: NodeJS.ProcessEnv = {}, root = openRoot) =>
   runMain((a, output) => main(a, output, env, root), args);
 
 /** `npm run smoke -- <args>`, as a CD pipeline runs it. */
@@ -56,7 +60,7 @@ const runSmoke = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> =>
     execFile(
       'npm',
       ['run', '--silent', 'smoke', '--', ...args],
-      { cwd: projectRoot, timeout: 60_000, env: { ...process.env, ...env } },
+      { cwd: openRoot, timeout: 60_000, env: { ...process.env, ...env } },
       (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
@@ -120,13 +124,15 @@ let differing: DifferingServer;
 let served: string;
 
 beforeAll(async () => {
-  // One at a time: each `npm start` builds dist/.
-  open = await startLocalServer();
   ssm = await startSsmEndpoint({
     kind: 'value',
     value: JSON.stringify({ tokens_sha256: [createHash('sha256').update(TOKEN).digest('hex')] }),
   });
-  locked = await startLocalServer(ssmEnvironment(ssm, '/synapse-version/access-policy', 300));
+  // Side by side: each `npm start` builds the dist/ of a project copy of its own.
+  [open, locked] = await Promise.all([
+    startLocalServer({}, openRoot),
+    startLocalServer(ssmEnvironment(ssm, '/synapse-version/access-policy', 300), projectCopy()),
+  ]);
   differing = await startDifferingServer();
   served = /baked server_version: (.+) \(with/.exec(open.output())?.[1] ?? '';
 }, 180_000);

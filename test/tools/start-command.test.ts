@@ -2,8 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { environmentWithoutPolicy, freePort } from '../../harness/local-server.ts';
-import { projectRoot } from '../../harness/project-root.ts';
 import { consoleExamples, runExample } from '../support/console-examples.ts';
+import { projectCopy } from '../support/project-copy.ts';
+
+// npm start builds dist/ before it serves: in this file's own project copy.
+const project = projectCopy();
 
 // `npm start` as an operator runs it, a bad or busy port, and stopped by a signal sent to
 // the npm process alone: each on a free loopback port, each bounded in time.
@@ -32,7 +35,7 @@ afterEach(() => {
 function npmStart(args: string[]): Started {
   const began = Date.now();
   const npm = spawn('npm', ['start', '--', ...args], {
-    cwd: projectRoot,
+    cwd: project,
     env: environmentWithoutPolicy(),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -227,7 +230,7 @@ describe("docs/local.md's npm start examples print what they show", () => {
       try {
         const shown = example.output.map((line) => line.replaceAll('8009', String(port)));
         const command = example.command.replaceAll('8009', String(port));
-        expect(await runExample(command, environmentWithoutPolicy())).toEqual(shown);
+        expect(await runExample(command, environmentWithoutPolicy(), project)).toEqual(shown);
       } finally {
         await close(taken);
       }
