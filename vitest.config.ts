@@ -7,8 +7,8 @@
 //               parallel too.
 //   browser     test/browser, a real Chromium: `npm run test:browser`, not `npm test`.
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
-import { bakedDefines } from './scripts/baked-defines.ts';
-import { TEST_SERVER_VERSION } from './test/baked-for-tests.ts';
+import { bakedDefines } from './scripts/build-defines.ts';
+import { TEST_SERVER_VERSION } from './test/build-info-for-tests.ts';
 
 export const testDefines = bakedDefines({
   serverVersion: TEST_SERVER_VERSION,

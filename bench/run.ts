@@ -14,7 +14,7 @@ import { projectRoot } from '../harness/project-root.ts';
 import { ssmEnvironment, startSsmEndpoint } from '../harness/ssm-endpoint.ts';
 import { selfSignedCertificate } from '../harness/tls.ts';
 import { build, writeBundle } from '../scripts/build.ts';
-import { optionsOrExit, readOptions, wholeNumber } from '../scripts/cli-options.ts';
+import { optionsOrExit, readOptions, wholeNumber } from '../scripts/command-line.ts';
 import { type Budget, checkBudgets } from './budgets.ts';
 import { type Candidate, type ColdSample, coldChild, coldStarts } from './cold.ts';
 import { modelledFirstResponseMs } from './model.ts';

@@ -5,13 +5,13 @@ import {
   readAccessSettings,
 } from './access-settings.ts';
 import {
-  type Arrival,
+  type EventRequest,
   type LambdaResult,
   readCaller,
   readEvent,
   shapeResult,
-} from './front-doors.ts';
-import { createResponder, type TurnAway } from './responder.ts';
+} from './http-events.ts';
+import { createResponder, type Refusal } from './responder.ts';
 import { routeOf } from './routes.ts';
 import { type VersionDocument, versionDocument } from './version-document.ts';
 
@@ -64,12 +64,12 @@ async function currentGuard(settings: AccessSettings): Promise<Guard | undefined
 }
 
 /** What the function's state and the access policy say of a request in locked mode. */
-async function turnAwayOf(arrival: Arrival): Promise<TurnAway | undefined> {
-  if (!accessSettings) return 'inoperative';
+async function refusalOf(request: EventRequest): Promise<Refusal | undefined> {
+  if (!accessSettings) return 'unenforceable';
   const current = await currentGuard(accessSettings);
-  if (!current) return 'inoperative';
-  return routeOf(arrival.method, arrival.path) === 'version'
-    ? current(readCaller(arrival))
+  if (!current) return 'unenforceable';
+  return routeOf(request.method, request.path) === 'version'
+    ? current(readCaller(request))
     : undefined;
 }
 
@@ -96,18 +96,18 @@ function invocationError(message: string): Error {
  * fails, naming the event formats answered, or naming the unusable setting.
  */
 export async function handler(event: unknown): Promise<LambdaResult | VersionDocument> {
-  let arrival: Arrival | undefined;
+  let request: EventRequest | undefined;
   try {
-    arrival = readEvent(event);
-    if (arrival) {
+    request = readEvent(event);
+    if (request) {
       // Open mode's path has nothing to await: no policy, no guard.
-      const turnAway = locked ? await turnAwayOf(arrival) : undefined;
-      return shapeResult(arrival.door, respond(arrival, turnAway));
+      const refusal = locked ? await refusalOf(request) : undefined;
+      return shapeResult(request.format, respond(request, refusal));
     }
   } catch (error) {
     // Never the event: it may hold an Authorization header.
     console.error('answering a request failed', error);
-    return shapeResult(arrival?.door ?? 'payload-2.0', respond.serverError);
+    return shapeResult(request?.format ?? 'payload-2.0', respond.serverError);
   }
   if (misconfiguration !== undefined) throw invocationError(misconfiguration);
   if (locked) throw invocationError(UNRECOGNIZED_EVENT);

@@ -1,10 +1,10 @@
-import type { Refusal } from './access/verdict.ts';
+import type { PolicyRefusal } from './access/caller.ts';
 import { POLICY_RETRY_SECONDS } from './access-settings.ts';
 import { type Route, routeOf } from './routes.ts';
 import { type HeaderSet, healthHeaders, jsonHeaders, preflightHeaders } from './synapse-headers.ts';
 import type { VersionDocument } from './version-document.ts';
 
-/** What the responder needs of a request, whichever front door it came through. */
+/** What the responder needs of a request, whichever event format it came through. */
 export interface HttpRequest {
   method: string;
   path: string;
@@ -18,18 +18,18 @@ export interface HttpAnswer {
 
 /**
  * Why a request is turned away: the access policy's refusals of a read of the version
- * route, or 'inoperative', the function's own state when it cannot enforce its settings
+ * route, or 'unenforceable', the function's own state when it cannot enforce its settings
  * (a setting is unusable, or the policy code did not load), which turns away everything
  * but preflights.
  */
-export type TurnAway = Refusal | 'inoperative';
+export type Refusal = PolicyRefusal | 'unenforceable';
 
 /**
  * Answers a request as Synapse would. `serverError` is the 500 of last resort, for a fault
  * the function did not foresee: the entry point gives it as it stands, whatever the method.
  */
 export interface Responder {
-  (request: HttpRequest, turnAway?: TurnAway): HttpAnswer;
+  (request: HttpRequest, refusal?: Refusal): HttpAnswer;
   readonly serverError: HttpAnswer;
 }
 
@@ -66,7 +66,7 @@ export function createResponder(document: Readonly<VersionDocument>, locked = fa
   const notFound = matrix(404, unrecognized);
   const notAllowed = matrix(405, unrecognized);
   const serverError = matrix(500, { errcode: 'M_UNKNOWN', error: 'Internal server error' });
-  const refusals: Record<TurnAway, HttpAnswer> = {
+  const refusals: Record<Refusal, HttpAnswer> = {
     // Synapse's MissingClientTokenError, with the message it gives for each case.
     'missing-token': missing('Missing access token'),
     'mixed-token-sources': missing(
@@ -85,7 +85,7 @@ export function createResponder(document: Readonly<VersionDocument>, locked = fa
       { errcode: 'M_UNKNOWN', error: 'Access policy unavailable' },
       Object.freeze({ ...json, 'Retry-After': String(POLICY_RETRY_SECONDS) }),
     ),
-    inoperative: serverError,
+    unenforceable: serverError,
   };
 
   const byRoute: Record<Exclude<Route, 'preflight' | 'version'>, HttpAnswer> = {
@@ -94,12 +94,12 @@ export function createResponder(document: Readonly<VersionDocument>, locked = fa
     'not-found': notFound,
   };
 
-  const route = (request: HttpRequest, turnAway: TurnAway | undefined): HttpAnswer => {
+  const route = (request: HttpRequest, refusal: Refusal | undefined): HttpAnswer => {
     const to = routeOf(request.method, request.path);
     if (to === 'preflight') return preflight;
     // Nothing is served, /health included, so that probes see it.
-    if (turnAway === 'inoperative') return serverError;
-    if (to === 'version') return turnAway === undefined ? version : refusals[turnAway];
+    if (refusal === 'unenforceable') return serverError;
+    if (to === 'version') return refusal === undefined ? version : refusals[refusal];
     return byRoute[to];
   };
 
@@ -109,8 +109,8 @@ export function createResponder(document: Readonly<VersionDocument>, locked = fa
     headOf.set(answer, Object.freeze({ ...answer, body: '' }));
   }
 
-  const respond = (request: HttpRequest, turnAway?: TurnAway): HttpAnswer => {
-    const answer = route(request, turnAway);
+  const respond = (request: HttpRequest, refusal?: Refusal): HttpAnswer => {
+    const answer = route(request, refusal);
     return request.method === 'HEAD' ? (headOf.get(answer) ?? answer) : answer;
   };
   return Object.assign(respond, { serverError });

@@ -1,4 +1,4 @@
-import { includePythonVersion, serverVersion } from './baked.ts';
+import { includePythonVersion, serverVersion } from './build-info.ts';
 
 export interface VersionDocument {
   server_version: string;

@@ -13,8 +13,8 @@ import {
 import { dirname, join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
 import { projectRoot } from '../harness/project-root.ts';
-import { type BakedValues, bakedDefines } from './baked-defines.ts';
-import { readOptions, runScript, type ScriptOutput } from './cli-options.ts';
+import { type BakedValues, bakedDefines } from './build-defines.ts';
+import { readOptions, runScript, type ScriptOutput } from './command-line.ts';
 import {
   checkVersionString,
   composeVersionString,

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { startLocalServer } from '../harness/local-server.ts';
 import { ssmEnvironment, startSsmEndpoint } from '../harness/ssm-endpoint.ts';
-import { readOptions, runScript, type ScriptOutput, wholeNumber } from './cli-options.ts';
+import { readOptions, runScript, type ScriptOutput, wholeNumber } from './command-line.ts';
 import { VERSION_PATH } from './synapse-reference.ts';
 
 const MIN_WARM_UP_SECONDS = 10;

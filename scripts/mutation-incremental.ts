@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { projectRoot } from '../harness/project-root.ts';
-import { readCommandLine, refuse, runScript, type ScriptOutput } from './cli-options.ts';
+import { readCommandLine, refuse, runScript, type ScriptOutput } from './command-line.ts';
 
 /** The two halves of `npm run mutate`, each with its own Stryker configuration. */
 export const MUTATION_SCOPES = ['handler', 'scripts'] as const;

@@ -2,7 +2,7 @@
 // edit changes one entry, is checked with the function's own parser before it is written,
 // refuses a policy that admits nobody unless asked to lock everyone out, and reports an
 // edit of someone else's that landed between its read and its write.
-import { readCommandLine, refuse, runScript, type ScriptOutput } from './cli-options.ts';
+import { readCommandLine, refuse, runScript, type ScriptOutput } from './command-line.ts';
 import {
   newToken,
   removeTokenFile,

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, type Pair, parseDocument, type Scalar, YAMLMap } from 'yaml';
 import { projectRoot } from '../harness/project-root.ts';
-import { readOptions, runScript, type ScriptOutput } from './cli-options.ts';
+import { readOptions, runScript, type ScriptOutput } from './command-line.ts';
 
 /** The template sections a fragment may add to, in the order the template holds them. */
 export const SECTIONS = ['Parameters', 'Rules', 'Conditions', 'Resources', 'Outputs'];

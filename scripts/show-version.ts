@@ -3,8 +3,8 @@
 // checked.
 import { join } from 'node:path';
 import { projectRoot } from '../harness/project-root.ts';
-import { bakedDocument } from './baked-version.ts';
-import { readOptions, runScript, type ScriptOutput } from './cli-options.ts';
+import { readOptions, runScript, type ScriptOutput } from './command-line.ts';
+import { bakedDocument } from './dist-version.ts';
 
 const USAGE = `usage: npm run show-version
 

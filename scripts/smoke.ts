@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { projectRoot } from '../harness/project-root.ts';
-import { bakedDocument } from './baked-version.ts';
-import { readCommandLine, refuse, runScript, type ScriptOutput } from './cli-options.ts';
+import { readCommandLine, refuse, runScript, type ScriptOutput } from './command-line.ts';
+import { bakedDocument } from './dist-version.ts';
 import {
   BROWSER_PREFLIGHT,
   MISSING_TOKEN,

@@ -3,7 +3,7 @@
 // full CPU before the first invoke. The product's own code, without its trims of the SDK.
 import { createGuard } from '../../handler/access/guard.ts';
 import { readAccessSettings } from '../../handler/access-settings.ts';
-import { readCaller, readEvent, shapeResult } from '../../handler/front-doors.ts';
+import { readCaller, readEvent, shapeResult } from '../../handler/http-events.ts';
 import { createResponder } from '../../handler/responder.ts';
 import { routeOf } from '../../handler/routes.ts';
 import { versionDocument } from '../../handler/version-document.ts';
@@ -13,9 +13,9 @@ const settings = readAccessSettings(process.env);
 const guard = settings ? await createGuard(settings) : undefined;
 
 export async function handler(event: unknown) {
-  const arrival = readEvent(event);
-  if (!arrival) return versionDocument;
-  if (!guard || routeOf(arrival.method, arrival.path) !== 'version')
-    return shapeResult(arrival.door, respond(arrival));
-  return shapeResult(arrival.door, respond(arrival, await guard(readCaller(arrival))));
+  const request = readEvent(event);
+  if (!request) return versionDocument;
+  if (!guard || routeOf(request.method, request.path) !== 'version')
+    return shapeResult(request.format, respond(request));
+  return shapeResult(request.format, respond(request, await guard(readCaller(request))));
 }

@@ -3,7 +3,7 @@
 // (then cached for the TTL). The product's own code, arranged the conventional way.
 import { createGuard, type Guard } from '../../handler/access/guard.ts';
 import { readAccessSettings } from '../../handler/access-settings.ts';
-import { readCaller, readEvent, shapeResult } from '../../handler/front-doors.ts';
+import { readCaller, readEvent, shapeResult } from '../../handler/http-events.ts';
 import { createResponder } from '../../handler/responder.ts';
 import { routeOf } from '../../handler/routes.ts';
 import { versionDocument } from '../../handler/version-document.ts';
@@ -13,11 +13,11 @@ const settings = readAccessSettings(process.env);
 let guard: Promise<Guard> | undefined;
 
 export async function handler(event: unknown) {
-  const arrival = readEvent(event);
-  if (!arrival) return versionDocument;
-  if (!settings || routeOf(arrival.method, arrival.path) !== 'version')
-    return shapeResult(arrival.door, respond(arrival));
+  const request = readEvent(event);
+  if (!request) return versionDocument;
+  if (!settings || routeOf(request.method, request.path) !== 'version')
+    return shapeResult(request.format, respond(request));
   guard ??= createGuard(settings);
-  const refusal = await (await guard)(readCaller(arrival));
-  return shapeResult(arrival.door, respond(arrival, refusal));
+  const refusal = await (await guard)(readCaller(request));
+  return shapeResult(request.format, respond(request, refusal));
 }

@@ -6,7 +6,7 @@ import { request } from 'node:https';
 import type { AccessPolicy } from '../../handler/access/policy.ts';
 import { decide, parsePolicy } from '../../handler/access/policy.ts';
 import { readAccessSettings } from '../../handler/access-settings.ts';
-import { readCaller, readEvent, shapeResult } from '../../handler/front-doors.ts';
+import { readCaller, readEvent, shapeResult } from '../../handler/http-events.ts';
 import { createResponder } from '../../handler/responder.ts';
 import { routeOf } from '../../handler/routes.ts';
 import { versionDocument } from '../../handler/version-document.ts';
@@ -62,9 +62,9 @@ const settings = readAccessSettings(process.env);
 const policy = settings ? await readPolicy(settings.parameterName) : undefined;
 
 export async function handler(event: unknown) {
-  const arrival = readEvent(event);
-  if (!arrival) return versionDocument;
-  if (!policy || routeOf(arrival.method, arrival.path) !== 'version')
-    return shapeResult(arrival.door, respond(arrival));
-  return shapeResult(arrival.door, respond(arrival, decide(policy, readCaller(arrival))));
+  const request = readEvent(event);
+  if (!request) return versionDocument;
+  if (!policy || routeOf(request.method, request.path) !== 'version')
+    return shapeResult(request.format, respond(request));
+  return shapeResult(request.format, respond(request, decide(policy, readCaller(request))));
 }

@@ -1,12 +1,12 @@
 // Imports nothing but types from the rest of the handler, so that the chunk it heads
 // shares no code with open mode and open mode loads one file.
 import type { AccessSettings } from '../access-settings.ts';
+import type { Caller, PolicyRefusal } from './caller.ts';
 import { decide, parsePolicy } from './policy.ts';
 import { createPolicyCache } from './policy-cache.ts';
 import { faultName, isTransientFault, readParameter } from './ssm-parameter.ts';
-import type { Caller, Refusal } from './verdict.ts';
 
-export type Guard = (caller: Caller) => Promise<Refusal | undefined>;
+export type Guard = (caller: Caller) => Promise<PolicyRefusal | undefined>;
 
 /**
  * The access check for reads of the version route, backed by the SSM parameter. Resolves

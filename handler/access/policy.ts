@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
-import type { Caller, Refusal } from './verdict.ts';
+import type { Caller, PolicyRefusal } from './caller.ts';
 
 /**
  * Admitted source networks, one list per address family: Node's BlockList matches an IPv4
@@ -267,7 +267,7 @@ function inNetworks(networks: SourceNetworks, address: string | undefined): bool
  * both; one header, exactly `Bearer <token>` (split on single spaces, the scheme's case
  * kept); `Bearer ` followed by nothing is the empty token, which is looked up and unknown.
  */
-export function tokenOf(caller: Caller): { token: string } | Refusal {
+export function tokenOf(caller: Caller): { token: string } | PolicyRefusal {
   const { authorization, queryTokens } = caller;
   if (authorization.length > 0) {
     if (queryTokens !== undefined) return 'mixed-token-sources';
@@ -302,13 +302,13 @@ function addressMayAdmit(pageOrigins: ReadonlySet<string>, origins: readonly str
 }
 
 /**
- * Decides on a read of the version route: undefined admits it, a Refusal names Synapse's
+ * Decides on a read of the version route: undefined admits it, a PolicyRefusal names Synapse's
  * answer. The source address is the one the gateway saw, never X-Forwarded-For, and it
  * admits no web page but those of listed origins. A policy without rules admits nobody,
  * and answers as a token policy with no digest left: emptying the list is how an operator
  * revokes in a hurry, and a revoked token is told it is unknown.
  */
-export function decide(policy: AccessPolicy, caller: Caller): Refusal | undefined {
+export function decide(policy: AccessPolicy, caller: Caller): PolicyRefusal | undefined {
   const { tokenDigests, networks, pageOrigins } = policy;
   if (
     networks &&

@@ -1,7 +1,7 @@
 // Which parameter the command edits, by the function's own rule for its name, so that no
 // policy is written where the function could not be told to read it.
 import { readAccessSettings } from '../../handler/access-settings.ts';
-import { refuse } from '../cli-options.ts';
+import { refuse } from '../command-line.ts';
 
 /** The name docs/access-policy.md and the infra files use. */
 export const DEFAULT_PARAMETER = '/synapse-version/access-policy';

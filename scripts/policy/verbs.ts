@@ -1,7 +1,7 @@
 // The verbs of `npm run policy` and their one argument, checked before anything reaches AWS:
 // a malformed network, origin or digest prefix is a bad command line (exit 2).
 import { type PolicyError, parsePolicy } from '../../handler/access/policy.ts';
-import { refuse } from '../cli-options.ts';
+import { refuse } from '../command-line.ts';
 import type { PolicyDocument } from './policy-document.ts';
 import {
   addNetwork,

@@ -46,8 +46,8 @@ afterAll(() => {
   vi.restoreAllMocks();
 });
 
-/** A version read through each front door, with the given headers and source address. */
-const doors: Record<string, (headers: Headers, sourceIp: string) => unknown> = {
+/** A version read through each event format, with the given headers and source address. */
+const formats: Record<string, (headers: Headers, sourceIp: string) => unknown> = {
   'payload 2.0': (headers, sourceIp) => {
     const event = loadEvent('http-api-get') as Loose;
     const single = Object.fromEntries(
@@ -83,14 +83,14 @@ const doors: Record<string, (headers: Headers, sourceIp: string) => unknown> = {
 const ask = async (event: unknown) => (await handler(event)).statusCode;
 
 describe('positive controls: the corpus is refused for its content, not wholesale', () => {
-  it.each(Object.entries(doors))('%s admits the listed token', async (_door, build) => {
+  it.each(Object.entries(formats))('%s admits the listed token', async (_format, build) => {
     expect(await ask(build({ authorization: `Bearer ${TOKEN}` }, OUTSIDE))).toBe(200);
     expect(await ask(build({ AUTHORIZATION: `Bearer ${TOKEN}` }, OUTSIDE))).toBe(200);
   });
 
   it('admits a source inside the network where the gateway reports one', async () => {
-    expect(await ask(doors['payload 2.0']?.({}, INSIDE))).toBe(200);
-    expect(await ask(doors['payload 1.0']?.({}, INSIDE))).toBe(200);
+    expect(await ask(formats['payload 2.0']?.({}, INSIDE))).toBe(200);
+    expect(await ask(formats['payload 1.0']?.({}, INSIDE))).toBe(200);
   });
 });
 
@@ -132,7 +132,7 @@ const HEADER_CORPUS: [string, Headers][] = [
   ['a spoofed X-Real-IP inside the network', { 'x-real-ip': INSIDE, forwarded: `for=${INSIDE}` }],
 ];
 
-describe.each(Object.entries(doors))('bypass attempts through %s', (_door, build) => {
+describe.each(Object.entries(formats))('bypass attempts through %s', (_format, build) => {
   it.each(HEADER_CORPUS)('%s: not admitted', async (_name, headers) => {
     // The policy lists tokens, so every refusal is Synapse's 401, never a 403.
     expect(await ask(build(headers, OUTSIDE))).toBe(401);
@@ -159,25 +159,25 @@ describe('source addresses', () => {
     ['an Origin in capitals', { ORIGIN: 'https://evil.example' }],
     ['two Origins', { origin: ['https://a.example', 'https://b.example'] }],
   ])('a web page inside the network, with %s: not admitted by its address', async (_n, headers) => {
-    expect(await ask(doors['payload 2.0']?.(headers, INSIDE))).toBe(401);
-    expect(await ask(doors['payload 1.0']?.(headers, INSIDE))).toBe(401);
+    expect(await ask(formats['payload 2.0']?.(headers, INSIDE))).toBe(401);
+    expect(await ask(formats['payload 1.0']?.(headers, INSIDE))).toBe(401);
   });
 
   it('an ALB event claiming an address inside the network in X-Forwarded-For', async () => {
-    expect(await ask(doors['ALB multi-value']?.({}, INSIDE))).toBe(401);
+    expect(await ask(formats['ALB multi-value']?.({}, INSIDE))).toBe(401);
   });
 });
 
 describe('oversized tokens', () => {
   it('are refused before any hashing', async () => {
     const createHash = vi.mocked(crypto.createHash);
-    await ask(doors['payload 2.0']?.({ authorization: `Bearer ${TOKEN}` }, OUTSIDE));
+    await ask(formats['payload 2.0']?.({ authorization: `Bearer ${TOKEN}` }, OUTSIDE));
     createHash.mockClear();
-    expect(await ask(doors['payload 2.0']?.({ authorization: `Bearer ${tooLong}` }, OUTSIDE))).toBe(
-      401,
-    );
+    expect(
+      await ask(formats['payload 2.0']?.({ authorization: `Bearer ${tooLong}` }, OUTSIDE)),
+    ).toBe(401);
     expect(createHash).not.toHaveBeenCalled();
-    await ask(doors['payload 2.0']?.({ authorization: 'Bearer short-wrong-token' }, OUTSIDE));
+    await ask(formats['payload 2.0']?.({ authorization: 'Bearer short-wrong-token' }, OUTSIDE));
     expect(createHash).toHaveBeenCalledOnce();
   });
 });
@@ -185,11 +185,11 @@ describe('oversized tokens', () => {
 describe('logs', () => {
   it('carry no token, digest or Authorization value, even when the policy read fails', async () => {
     // A cold start whose policy read fails logs a warning, and each request after it is
-    // refused: the paths that log, fed the whole corpus through every door.
+    // refused: the paths that log, fed the whole corpus through every format.
     ssm.on(GetParameterCommand).rejects(new Error(`denied for ${'x'.repeat(10)}`));
     vi.resetModules();
     const failing = (await import('../../handler/index.ts')).handler as Handler;
-    for (const build of Object.values(doors)) {
+    for (const build of Object.values(formats)) {
       for (const [, headers] of HEADER_CORPUS) {
         expect((await failing(build(headers, OUTSIDE))).statusCode).toBe(503);
       }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-// Arbitraries for what can reach the handler: well-formed events of every front door,
+// Arbitraries for what can reach the handler: well-formed events of every event format,
 // the same with fields missing or of the wrong type, and anything at all.
 
 const VERSION_PATH = '/_synapse/admin/v1/server_version';

@@ -1,5 +1,5 @@
 // What the handler must answer to an event, worked out from the event formats AWS documents
-// and Synapse's answer table, independently of handler/front-doors.ts and responder.ts: a
+// and Synapse's answer table, independently of handler/http-events.ts and responder.ts: a
 // fault there cannot be copied into the expectation.
 import { VERSION_PATH } from '../../scripts/synapse-reference.ts';
 

@@ -9,7 +9,7 @@ import {
   synapseJsonHeaders,
   synapsePreflightHeaders,
 } from '../../scripts/synapse-reference.ts';
-import { TEST_SERVER_VERSION } from '../baked-for-tests.ts';
+import { TEST_SERVER_VERSION } from '../build-info-for-tests.ts';
 import { expectWellFormed } from './answer-invariants.ts';
 import { EVENT_KINDS } from './event-arbitraries.ts';
 import { type Expected, expectedFor } from './event-oracle.ts';

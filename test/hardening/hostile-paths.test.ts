@@ -6,8 +6,8 @@ import { HOSTILE_PATHS } from './hostile-paths.ts';
 
 const UNRECOGNIZED = '{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}';
 
-// Each path through each front door's own field for it.
-const doors: [string, (path: string) => unknown][] = [
+// Each path through each event format's own field for it.
+const formats: [string, (path: string) => unknown][] = [
   [
     'payload 2.0',
     (path) => {
@@ -21,7 +21,7 @@ const doors: [string, (path: string) => unknown][] = [
   ['ALB multi-value', (path) => ({ ...loadEvent('alb-multi-value-get'), path })],
 ];
 
-describe.each(doors)('hostile paths through %s', (_door, eventFor) => {
+describe.each(formats)('hostile paths through %s', (_format, eventFor) => {
   it.each(HOSTILE_PATHS.map((path) => [JSON.stringify(path).slice(0, 60), path]))(
     'GET %s is the documented 404',
     async (_label, path) => {

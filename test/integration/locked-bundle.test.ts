@@ -113,7 +113,7 @@ function expectNothingOfTheVersion(answer: Answer): void {
 }
 
 describe('a caller the policy did not admit learns nothing of the version', () => {
-  it('from any refusal, preflight, /health, 404 or 405, through every front door', async () => {
+  it('from any refusal, preflight, /health, 404 or 405, through every event format', async () => {
     const instance = await coldStart(GOOD);
     const answers: [string, Answer, number][] = [];
     const note = async (name: string, event: unknown, status: number) => {
@@ -196,20 +196,22 @@ describe('a caller the policy did not admit learns nothing of the version', () =
   });
 });
 
-describe("Synapse's token rules, through every front door", () => {
+describe("Synapse's token rules, through every event format", () => {
   const MISSING = (error: string) => JSON.stringify({ errcode: 'M_MISSING_TOKEN', error });
   const UNKNOWN = JSON.stringify({
     errcode: 'M_UNKNOWN_TOKEN',
     error: 'Invalid access token passed.',
     soft_logout: false,
   });
-  const withQuery = (door: string, query: Record<string, string[]>, authorization?: string) => {
-    const event = loadEvent(door) as Record<string, unknown> & { headers?: Record<string, string> };
+  const withQuery = (format: string, query: Record<string, string[]>, authorization?: string) => {
+    const event = loadEvent(format) as Record<string, unknown> & {
+      headers?: Record<string, string>;
+    };
     const pairs = Object.entries(query).flatMap(([k, vs]) =>
       vs.map((v): [string, string] => [k, v]),
     );
     const headers: Record<string, string> = authorization ? { authorization } : {};
-    switch (door) {
+    switch (format) {
       case 'http-api-get':
       case 'function-url-get':
         event.rawQueryString = new URLSearchParams(pairs).toString();
@@ -242,7 +244,7 @@ describe("Synapse's token rules, through every front door", () => {
     }
     return event;
   };
-  const DOORS = [
+  const FORMATS = [
     'http-api-get',
     'function-url-get',
     'rest-api-get',
@@ -250,9 +252,9 @@ describe("Synapse's token rules, through every front door", () => {
     'alb-multi-value-get',
   ];
 
-  it.each(DOORS)('%s: the access_token parameter, or the header, never both', async (door) => {
+  it.each(FORMATS)('%s: the access_token parameter, or the header, never both', async (format) => {
     const instance = await coldStart(value({ tokens_sha256: [DIGEST] }));
-    const lastOnly = door === 'alb-get';
+    const lastOnly = format === 'alb-get';
     const cases: [Record<string, string[]>, string | undefined, number, string | undefined][] = [
       [{ access_token: [TOKEN] }, undefined, 200, undefined],
       // Synapse reads the first value. An ALB without multi-value headers passes only the
@@ -279,7 +281,7 @@ describe("Synapse's token rules, through every front door", () => {
       [{ x: ['1'] }, `Bearer ${TOKEN}`, 200, undefined],
     ];
     for (const [query, authorization, status, body] of cases) {
-      const answer = await ask(instance, withQuery(door, query, authorization));
+      const answer = await ask(instance, withQuery(format, query, authorization));
       const name = `${JSON.stringify(query)} ${authorization}`;
       expect(answer.statusCode, name).toBe(status);
       if (body !== undefined) {

@@ -66,7 +66,7 @@ describe('arrows that run one way', () => {
     const policy = handler.filter(([file]) => file.startsWith('handler/access/'));
     expect(policy.length).toBeGreaterThan(3);
     const adapter = policy.filter(([, targets]) =>
-      targets.some((target) => /^handler\/(front-doors|responder)\.ts$/.test(target)),
+      targets.some((target) => /^handler\/(http-events|responder)\.ts$/.test(target)),
     );
     expect(adapter).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { exitStatus, type ScriptMain } from '../../scripts/cli-options.ts';
+import { exitStatus, type ScriptMain } from '../../scripts/command-line.ts';
 
 /** What a script's `main` did: its exit status and the lines it wrote to each stream. */
 export interface MainRun {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { CommandLineError, exitStatus } from '../../scripts/cli-options.ts';
+import { CommandLineError, exitStatus } from '../../scripts/command-line.ts';
 import {
   drive,
   loadFailures,

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { synapseJsonHeaders } from '../../scripts/synapse-reference.ts';
-import { TEST_SERVER_VERSION } from '../baked-for-tests.ts';
+import { TEST_SERVER_VERSION } from '../build-info-for-tests.ts';
 import { loadEvent } from '../fixtures.ts';
 
 // The handler as Lambda loads it, with a setting it cannot use: the init succeeds, nothing

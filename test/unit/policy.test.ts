@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { Caller } from '../../handler/access/caller.ts';
 import {
   decide,
   MAX_TOKEN_LENGTH,
@@ -8,7 +9,6 @@ import {
   tokenOf,
   unmappedIpv4,
 } from '../../handler/access/policy.ts';
-import type { Caller } from '../../handler/access/verdict.ts';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const TOKEN = 'svt_3q2-7wGf0rV_kNpYx8Lc1mZ9aQeTbUoHdJsRiWnK4lE';

@@ -132,7 +132,7 @@ describe('refusals from the access policy', () => {
     });
   });
 
-  it('answers an inoperative function with Synapse 500 on everything but preflights, without Retry-After', () => {
+  it('answers a function that cannot enforce its settings with Synapse 500 on everything but preflights, without Retry-After', () => {
     for (const [method, path] of [
       ['GET', VERSION],
       ['HEAD', VERSION],
@@ -140,14 +140,14 @@ describe('refusals from the access policy', () => {
       ['GET', '/health'],
       ['GET', '/nope'],
     ] as const) {
-      const answer = respond(request(method, path), 'inoperative');
+      const answer = respond(request(method, path), 'unenforceable');
       expect(answer).toEqual({
         status: 500,
         headers: JSON_HEADERS,
         body: method === 'HEAD' ? '' : '{"errcode":"M_UNKNOWN","error":"Internal server error"}',
       });
     }
-    expect(respond(request('OPTIONS', VERSION), 'inoperative').status).toBe(204);
+    expect(respond(request('OPTIONS', VERSION), 'unenforceable').status).toBe(204);
   });
 
   it('answers an unreadable policy with 503 and Retry-After', () => {
@@ -168,13 +168,13 @@ describe('refusals from the access policy', () => {
 });
 
 describe('the 500 of last resort', () => {
-  it("is Synapse's 500 with the public Server header, the same answer as an inoperative GET", () => {
+  it("is Synapse's 500 with the public Server header, the same answer as a GET to a function that cannot enforce its settings", () => {
     expect(respond.serverError).toEqual({
       status: 500,
       headers: JSON_HEADERS,
       body: '{"errcode":"M_UNKNOWN","error":"Internal server error"}',
     });
-    expect(respond.serverError).toBe(respond(request('GET', VERSION), 'inoperative'));
+    expect(respond.serverError).toBe(respond(request('GET', VERSION), 'unenforceable'));
   });
 
   it('says Server: Synapse and nothing of the version when locked', () => {
@@ -198,13 +198,13 @@ describe('locked: only an admitted read learns the version', () => {
     ['unknown-token', 'GET', VERSION, 401],
     ['forbidden', 'HEAD', VERSION, 403],
     ['unavailable', 'GET', VERSION, 503],
-    ['inoperative', 'GET', '/health', 500],
+    ['unenforceable', 'GET', '/health', 500],
     [undefined, 'POST', VERSION, 405],
     [undefined, 'GET', `${VERSION}/`, 404],
   ] as const)(
     '%s %s %s: %i says Server: Synapse and nothing of the version',
-    (turnAway, method, path, status) => {
-      const answer = locked(request(method, path), turnAway);
+    (refusal, method, path, status) => {
+      const answer = locked(request(method, path), refusal);
       expect(answer.status).toBe(status);
       expect(answer.headers.Server).toBe('Synapse');
       const { 'Retry-After': _retry, ...rest } = answer.headers;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Refusal } from '../../handler/access/verdict.ts';
+import type { PolicyRefusal } from '../../handler/access/caller.ts';
 import { createResponder } from '../../handler/responder.ts';
 import {
   FORBIDDEN,
@@ -21,7 +21,7 @@ describe("the reference's answers are the responder's", () => {
     ['missing-token', 401, MISSING_TOKEN],
     ['unknown-token', 401, UNKNOWN_TOKEN],
     ['forbidden', 403, FORBIDDEN],
-  ] as const)('%s: %d %s', (refusal: Refusal, status, body) => {
+  ] as const)('%s: %d %s', (refusal: PolicyRefusal, status, body) => {
     const answer = respond({ method: 'GET', path: VERSION_PATH }, refusal);
     expect(answer).toMatchObject({ status, body });
     expect(headersByLowerName(answer.headers)).toEqual(synapseJsonHeaders('1.140.0'));

@@ -3,21 +3,21 @@ import type {
   APIGatewayProxyResult,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
-import type { Caller } from './access/verdict.ts';
+import type { Caller } from './access/caller.ts';
 import type { HttpAnswer, HttpRequest } from './responder.ts';
 
 /**
  * The event formats that reach the function over HTTP. Each gets its answer back in the
  * format it requires; an ALB target that sent multi-value headers must get them back.
  */
-export type FrontDoor = 'payload-2.0' | 'payload-1.0' | 'alb' | 'alb-multi-value';
+export type EventFormat = 'payload-2.0' | 'payload-1.0' | 'alb' | 'alb-multi-value';
 
 /**
  * A request as the responder sees it, with where it came from. The event is kept so that
  * the caller's credentials are read from it only when a policy asks (`readCaller`).
  */
-export interface Arrival extends HttpRequest {
-  door: FrontDoor;
+export interface EventRequest extends HttpRequest {
+  format: EventFormat;
   event: Loose;
   context: Loose | undefined;
 }
@@ -55,7 +55,7 @@ function headerValues(headers: Loose | undefined, name: string): string[] {
 }
 
 /**
- * Every Origin value of the map the front door reads. An Origin in either map, with any
+ * Every Origin value of the map the event format reads. An Origin in either map, with any
  * value, null included, marks a web page: where the maps disagree, or a value is missing,
  * the request counts as a page whose origin is `''`, which no policy lists.
  */
@@ -102,13 +102,19 @@ function parameterTokens(event: Loose, raw: boolean): string[] | undefined {
 }
 
 /** Recognises an HTTP event; undefined for any other shape (a direct invocation among them). */
-export function readEvent(event: unknown): Arrival | undefined {
+export function readEvent(event: unknown): EventRequest | undefined {
   const loose = record(event);
   if (!loose) return undefined;
   const context = record(loose.requestContext);
   if (record(context?.elb)) {
-    const door = record(loose.multiValueHeaders) ? 'alb-multi-value' : 'alb';
-    return { door, method: text(loose.httpMethod), path: text(loose.path), event: loose, context };
+    const format = record(loose.multiValueHeaders) ? 'alb-multi-value' : 'alb';
+    return {
+      format,
+      method: text(loose.httpMethod),
+      path: text(loose.path),
+      event: loose,
+      context,
+    };
   }
   // Payload 2.0 (HTTP API, function URLs) carries requestContext.http; a VPC Lattice event
   // also says `version: "2.0"` but has no such field, and is none of the formats answered
@@ -117,12 +123,12 @@ export function readEvent(event: unknown): Arrival | undefined {
   const http = record(context?.http);
   if (http) {
     const path = typeof loose.rawPath === 'string' ? loose.rawPath : text(http.path);
-    return { door: 'payload-2.0', method: text(http.method), path, event: loose, context };
+    return { format: 'payload-2.0', method: text(http.method), path, event: loose, context };
   }
   if ('httpMethod' in loose) {
     // `path` is the resource path without the stage; requestContext.path carries the stage.
     const method = text(loose.httpMethod);
-    return { door: 'payload-1.0', method, path: text(loose.path), event: loose, context };
+    return { format: 'payload-1.0', method, path: text(loose.path), event: loose, context };
   }
   return undefined;
 }
@@ -138,8 +144,8 @@ const sourceIpIn = (context: Loose | undefined, part: 'http' | 'identity'): stri
   text(record(context?.[part])?.sourceIp) || undefined;
 
 /** What the access policy is told of the caller. */
-export function readCaller({ door, event, context }: Arrival): Caller {
-  switch (door) {
+export function readCaller({ format, event, context }: EventRequest): Caller {
+  switch (format) {
     case 'payload-2.0': {
       const headers = record(event.headers);
       return {
@@ -187,17 +193,17 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 export type LambdaResult = APIGatewayProxyStructuredResultV2 | APIGatewayProxyResult | ALBResult;
 
 /**
- * Shapes an answer the way the front door it came through requires. The result is a new
+ * Shapes an answer the way the event format it came through requires. The result is a new
  * object each time, since local tools rewrite it (`osls invoke local` parses the body in
  * place); the header set is the responder's own, frozen, and only ever read.
  */
-export function shapeResult(door: FrontDoor, answer: HttpAnswer): LambdaResult {
+export function shapeResult(format: EventFormat, answer: HttpAnswer): LambdaResult {
   const { status: statusCode, headers, body } = answer;
-  if (door === 'payload-2.0' || door === 'payload-1.0') {
+  if (format === 'payload-2.0' || format === 'payload-1.0') {
     return { statusCode, headers, body, isBase64Encoded: false };
   }
   const statusDescription = `${statusCode} ${STATUS_TEXT[statusCode] ?? ''}`.trimEnd();
-  if (door === 'alb')
+  if (format === 'alb')
     return { statusCode, statusDescription, headers, body, isBase64Encoded: false };
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(headers)) multiValueHeaders[name] = [value];

@@ -25,7 +25,7 @@ export interface Caller {
  * The four token refusals are Synapse's `get_access_token_from_request`, message for message.
  * 'unavailable': no policy in force (none read yet, or the last answer said there is none).
  */
-export type Refusal =
+export type PolicyRefusal =
   | 'missing-token'
   | 'mixed-token-sources'
   | 'too-many-authorization-headers'

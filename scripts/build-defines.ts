@@ -5,7 +5,7 @@ export interface BakedValues {
 }
 
 /**
- * The esbuild/Vite `define` map for the globals declared in handler/baked.ts. Shared by the
+ * The esbuild/Vite `define` map for the globals declared in handler/build-info.ts. Shared by the
  * build and the test runner so that both define exactly the same names.
  */
 export function bakedDefines(values: BakedValues): Record<string, string> {

@@ -11,7 +11,7 @@ import {
   runScript,
   type ScriptOutput,
   wholeNumber,
-} from '../../scripts/cli-options.ts';
+} from '../../scripts/command-line.ts';
 
 // The command-line contract every script shares, run in this process: --help is the usage
 // and exit 0, a bad command line one line on stderr and exit 2.

@@ -1,9 +1,9 @@
 import { inspect } from 'node:util';
 import type { ALBResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readCaller, readEvent, shapeResult } from '../../handler/front-doors.ts';
+import { readCaller, readEvent, shapeResult } from '../../handler/http-events.ts';
 import { handler } from '../../handler/index.ts';
-import { TEST_SERVER_VERSION } from '../baked-for-tests.ts';
+import { TEST_SERVER_VERSION } from '../build-info-for-tests.ts';
 import { loadEvent } from '../fixtures.ts';
 
 const DOCUMENT = `{"server_version":"${TEST_SERVER_VERSION}","python_version":"${process.versions.node}"}`;
@@ -178,8 +178,8 @@ describe('faults while answering', () => {
 describe('what the access policy is told of the caller', () => {
   const NOBODY = { authorization: [], queryTokens: undefined, origins: [], sourceIp: undefined };
   const callerOf = (event: unknown) => {
-    const arrival = readEvent(event);
-    return arrival && readCaller(arrival);
+    const request = readEvent(event);
+    return request && readCaller(request);
   };
 
   it('payload 2.0: the header and the source address the gateway saw', () => {
@@ -269,10 +269,10 @@ describe('results', () => {
   });
 });
 
-describe('the access_token query parameter and Origin, as each front door carries them', () => {
+describe('the access_token query parameter and Origin, as each event format carries them', () => {
   const callerOf = (event: unknown) => {
-    const arrival = readEvent(event);
-    return arrival && readCaller(arrival);
+    const request = readEvent(event);
+    return request && readCaller(request);
   };
   const v2 = (rawQueryString: string | undefined, extra: object = {}) => {
     const event: Record<string, unknown> = { ...loadEvent('http-api-get'), ...extra };
@@ -335,7 +335,7 @@ describe('the access_token query parameter and Origin, as each front door carrie
     expect(callerOf({ ...alb, queryStringParameters: {} })?.queryTokens).toBeUndefined();
   });
 
-  it('every Origin value, whatever the case of its name, through every front door', () => {
+  it('every Origin value, whatever the case of its name, through every event format', () => {
     const headers = { Origin: 'https://evil.example', origin: 'null' };
     expect(callerOf(v2('', { headers }))?.origins).toEqual(['https://evil.example', 'null']);
     const rest = { ...loadEvent('rest-api-get'), multiValueHeaders: { ORIGIN: ['null'] } };
