@@ -1,85 +1,26 @@
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
 import { POLICY_RETRY_SECONDS } from '../../handler/access-settings.ts';
-import {
-  DENIED,
-  NOT_FOUND,
-  SERVER_ERROR,
-  type SsmBehaviour,
-  type SsmEndpoint,
-  ssmEnvironment,
-  startSsmEndpoint,
-  THROTTLED,
-} from '../../harness/ssm-endpoint.ts';
+import { NOT_FOUND, SERVER_ERROR } from '../../harness/ssm-endpoint.ts';
 import { loadEvent } from '../fixtures.ts';
 
-type Handler = (event: unknown) => Promise<unknown>;
-type Result = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string>; body: string };
+import {
+  ask,
+  coldStart,
+  GOOD,
+  type Handler,
+  parameter,
+  readsOfThisInstance,
+  ssm,
+  TOKEN,
+  TTL_SECONDS,
+  useSsmEndpoint,
+  versionRead,
+} from './policy-instance.ts';
 
-const TOKEN = 'svt_integration-token-aZ09_-aZ09_-aZ09_-aZ09_-aZ09';
-const DIGEST = createHash('sha256').update(TOKEN).digest('hex');
-// Each cold start reads a parameter of its own name, so that a read still in flight from
-// an earlier instance is never counted against a later one.
-let coldStarts = 0;
-let parameter = '';
-const readsOfThisInstance = () => ssm.calls.filter((call) => call.name === parameter);
-const GOOD: SsmBehaviour = {
-  kind: 'value',
-  value: JSON.stringify({ tokens_sha256: [DIGEST], source_cidrs: ['203.0.113.0/24'] }),
-};
-const TTL_SECONDS = 1;
-const MAX_STALE_SECONDS = 3;
-
-let ssm: SsmEndpoint;
-let warnings: string[];
-
-beforeAll(async () => {
-  ssm = await startSsmEndpoint(GOOD);
-});
-afterAll(async () => {
-  await ssm.close();
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
-  // Nothing logged in any scenario may carry the token, its digest or the value.
-  const logged = warnings.join('\n');
-  expect(logged).not.toContain(TOKEN);
-  expect(logged).not.toContain(DIGEST);
-});
-
-/**
- * A cold start: the handler module evaluated afresh with a policy configured. The import
- * resolves when Lambda's init would end: after the first read of the policy.
- */
-async function coldStart(behaviour: SsmBehaviour, maxStaleSeconds = 600): Promise<Handler> {
-  ssm.behave(behaviour);
-  coldStarts++;
-  parameter = `/synapse-version/access-policy-${coldStarts}`;
-  warnings = [];
-  vi.spyOn(console, 'warn').mockImplementation((...args) => {
-    warnings.push(inspect(args));
-  });
-  for (const [name, value] of Object.entries(ssmEnvironment(ssm, parameter, TTL_SECONDS))) {
-    vi.stubEnv(name, value);
-  }
-  vi.stubEnv('ACCESS_POLICY_MAX_STALE_SECONDS', String(maxStaleSeconds));
-  vi.resetModules();
-  return (await import('../../handler/index.ts')).handler;
-}
-
-function versionRead(authorization?: string, sourceIp = '192.0.2.10'): APIGatewayProxyEventV2 {
-  const event = loadEvent('http-api-get') as unknown as APIGatewayProxyEventV2;
-  if (authorization !== undefined) event.headers.authorization = authorization;
-  event.requestContext.http.sourceIp = sourceIp;
-  return event;
-}
-
-const ask = async (handler: Handler, event: unknown): Promise<Result> =>
-  (await handler(event)) as Result;
+useSsmEndpoint();
 
 describe('the admission table, through the real SDK over HTTP', () => {
   it('reads the named parameter with decryption, signed, and applies it', async () => {
@@ -305,92 +246,3 @@ describe('caching', () => {
 });
 
 // Faults that say nothing about the policy, and SSM's answers that there is none to use.
-const TRANSIENT: [string, SsmBehaviour][] = [
-  ['throttling', THROTTLED],
-  ['a 5xx', SERVER_ERROR],
-  ['an endpoint that never answers', { kind: 'hang' }],
-];
-const DEFINITIVE: [string, SsmBehaviour][] = [
-  ['parameter not found', NOT_FOUND],
-  ['access denied', DENIED],
-  ['a value that is not JSON', { kind: 'value', value: 'tokens: [abc]' }],
-  ['a value that does not validate', { kind: 'value', value: '{"token_sha256":[]}' }],
-];
-// A policy that admits the token from another network, to see recovery take effect.
-const OTHER_NETWORK: SsmBehaviour = {
-  kind: 'value',
-  value: JSON.stringify({ source_cidrs: ['198.51.100.0/24'] }),
-};
-
-describe.each([...TRANSIENT, ...DEFINITIVE])('when SSM fails with %s', (_name, fault) => {
-  it('fails closed on a cold start: 503 M_UNKNOWN with Retry-After, within a few seconds', async () => {
-    // Init (the first, failing read) and the first request together, as a caller waits.
-    const started = performance.now();
-    const handler = await coldStart(fault);
-    const result = await ask(handler, versionRead(`Bearer ${TOKEN}`, '203.0.113.5'));
-    const elapsed = performance.now() - started;
-    expect(result.statusCode).toBe(503);
-    expect(JSON.parse(result.body)).toMatchObject({ errcode: 'M_UNKNOWN' });
-    expect(result.headers['Retry-After']).toBe(String(POLICY_RETRY_SECONDS));
-    // A bound on the answer, not a benchmark: well inside Lambda's 10 s init limit and
-    // the function's 5 s timeout together.
-    expect(elapsed).toBeLessThan(4_000);
-    expect(warnings.join('\n')).toMatch(/access policy refresh failing: .*refusing reads \(503\)/);
-  });
-});
-
-describe.each(TRANSIENT)('when a refresh fails with %s', (_name, fault) => {
-  it('keeps the last good policy serving within the staleness bound, then recovers', async () => {
-    const handler = await coldStart(GOOD);
-    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
-    ssm.behave(fault);
-    await sleep(TTL_SECONDS * 1_000 + 100);
-    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
-    expect((await ask(handler, versionRead())).statusCode).toBe(401);
-    expect(warnings.join('\n')).toMatch(
-      /access policy refresh failing: .*; transient; keeping the last good policy for at most \d+ s more/,
-    );
-    // Recovery: a new policy that no longer lists the token takes effect.
-    ssm.behave(OTHER_NETWORK);
-    await sleep(TTL_SECONDS * 1_000 + 100);
-    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(403);
-    expect((await ask(handler, versionRead(undefined, '198.51.100.9'))).statusCode).toBe(200);
-  });
-});
-
-describe.each(DEFINITIVE)('when a refresh says %s', (_name, fault) => {
-  it('answers 503 once the TTL has passed, as a cold start would, never the last good policy', async () => {
-    const handler = await coldStart(GOOD);
-    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
-    ssm.behave(fault);
-    await sleep(TTL_SECONDS * 1_000 + 100);
-    const warm = await ask(handler, versionRead(`Bearer ${TOKEN}`, '203.0.113.5'));
-    const cold = await ask(await coldStart(fault), versionRead(`Bearer ${TOKEN}`, '203.0.113.5'));
-    expect(warm.statusCode).toBe(503);
-    expect(warm).toEqual(cold);
-  });
-});
-
-describe('the staleness bound', () => {
-  it('refuses reads (503) once a stale policy has served its bound through transient faults', async () => {
-    const handler = await coldStart(GOOD, MAX_STALE_SECONDS);
-    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
-    ssm.behave(THROTTLED);
-    await sleep(TTL_SECONDS * 1_000 + 100);
-    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
-    await sleep(MAX_STALE_SECONDS * 1_000);
-    const refused = await ask(handler, versionRead(`Bearer ${TOKEN}`));
-    expect(refused.statusCode).toBe(503);
-    expect(refused.headers.Server).toBe('Synapse');
-  });
-});
-
-describe('recovery from a cold start without a policy', () => {
-  it('admits again once SSM answers, without a new cold start', async () => {
-    const handler = await coldStart(SERVER_ERROR);
-    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(503);
-    ssm.behave(GOOD);
-    await sleep(TTL_SECONDS * 1_000 + 100);
-    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
-  });
-});

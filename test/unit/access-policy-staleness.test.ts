@@ -1,0 +1,56 @@
+// The access policy when a refresh says there is none, past the staleness bound, and back.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { SERVER_ERROR, THROTTLED } from '../../harness/ssm-endpoint.ts';
+
+import {
+  ask,
+  coldStart,
+  DEFINITIVE,
+  GOOD,
+  MAX_STALE_SECONDS,
+  ssm,
+  TOKEN,
+  TTL_SECONDS,
+  useSsmEndpoint,
+  versionRead,
+} from './policy-instance.ts';
+
+useSsmEndpoint();
+
+describe.each(DEFINITIVE)('when a refresh says %s', (_name, fault) => {
+  it('answers 503 once the TTL has passed, as a cold start would, never the last good policy', async () => {
+    const handler = await coldStart(GOOD);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+    ssm.behave(fault);
+    await sleep(TTL_SECONDS * 1_000 + 100);
+    const warm = await ask(handler, versionRead(`Bearer ${TOKEN}`, '203.0.113.5'));
+    const cold = await ask(await coldStart(fault), versionRead(`Bearer ${TOKEN}`, '203.0.113.5'));
+    expect(warm.statusCode).toBe(503);
+    expect(warm).toEqual(cold);
+  });
+});
+
+describe('the staleness bound', () => {
+  it('refuses reads (503) once a stale policy has served its bound through transient faults', async () => {
+    const handler = await coldStart(GOOD, MAX_STALE_SECONDS);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+    ssm.behave(THROTTLED);
+    await sleep(TTL_SECONDS * 1_000 + 100);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+    await sleep(MAX_STALE_SECONDS * 1_000);
+    const refused = await ask(handler, versionRead(`Bearer ${TOKEN}`));
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers.Server).toBe('Synapse');
+  });
+});
+
+describe('recovery from a cold start without a policy', () => {
+  it('admits again once SSM answers, without a new cold start', async () => {
+    const handler = await coldStart(SERVER_ERROR);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(503);
+    ssm.behave(GOOD);
+    await sleep(TTL_SECONDS * 1_000 + 100);
+    expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+  });
+});
