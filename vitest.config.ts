@@ -6,7 +6,7 @@
 //               a project copy of its own (test/support/project-copy.ts), so they run in
 //               parallel too.
 //   browser     test/browser, a real Chromium: `npm run test:browser`, not `npm test`.
-import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { bakedDefines } from './scripts/build-defines.ts';
 import { TEST_SERVER_VERSION } from './test/build-info-for-tests.ts';
 
@@ -58,7 +58,6 @@ if (mutating !== undefined && !Object.hasOwn(MUTATION_TESTS, mutating)) {
 export default defineConfig({
   define: testDefines,
   test: {
-    exclude: [...configDefaults.exclude],
     testTimeout: 30_000,
     hookTimeout: 180_000,
     // One pool for both projects, which run side by side. More workers than this machine's 2
