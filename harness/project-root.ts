@@ -4,5 +4,5 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The project's folder, the parent of scripts/. */
+/** The project's folder, the parent of harness/. */
 export const projectRoot = dirname(dirname(fileURLToPath(import.meta.url)));
