@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as pause } from 'node:timers/promises';
 import { projectRoot } from './project-root.ts';
 
 /** A port the kernel just handed out on loopback, free for the next listener. */
@@ -137,7 +138,7 @@ async function serve(command: string, args: string[], options: ServeOptions): Pr
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(output.slice(since))) {
       if (Date.now() > deadline) return output.slice(since);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await pause(50);
     }
     return output.slice(since);
   };

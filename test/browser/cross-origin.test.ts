@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as pause } from 'node:timers/promises';
 import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalServer, send, startLocalServer } from '../../harness/local-server.ts';
@@ -234,7 +235,7 @@ function expectAdmitted(read: PageRead): void {
 /** Switches the networked endpoint's policy and waits out its TTL. */
 async function networkPolicy(policy: object): Promise<void> {
   networkSsm.behave({ kind: 'value', value: JSON.stringify(policy) });
-  await new Promise((resolve) => setTimeout(resolve, NETWORK_TTL_SECONDS * 1_000 + 300));
+  await pause(NETWORK_TTL_SECONDS * 1_000 + 300);
 }
 
 /** A new sandboxed iframe (allow-scripts only) in `host`: its origin is opaque, its Origin null. */

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { projectRoot } from '../../harness/project-root.ts';
 import { DEBIAN, requireTool } from '../support/tools.ts';
 
 // The monitoring kit, checked with the real Prometheus tools from Debian's packages.
@@ -105,17 +106,16 @@ describe('the kit agrees with itself and with this checkout', () => {
     );
     expect(authorization).toEqual({ type: 'Bearer', credentials_file: TOKEN_FILE });
     // The token setup, the smoke run and the module name one file, wherever the docs show it.
-    const root = fileURLToPath(new URL('../..', import.meta.url));
     const pages = [
       'README.md',
       'monitoring/README.md',
-      ...readdirSync(join(root, 'docs')).map((name) => `docs/${name}`),
+      ...readdirSync(join(projectRoot, 'docs')).map((name) => `docs/${name}`),
     ];
     const given = pages.flatMap((page) =>
       // A path given, not a placeholder such as `<file>`.
-      [...readFileSync(join(root, page), 'utf8').matchAll(/--token-file (\/[^\s`,)]+)/g)].map(
-        (match) => match[1],
-      ),
+      [
+        ...readFileSync(join(projectRoot, page), 'utf8').matchAll(/--token-file (\/[^\s`,)]+)/g),
+      ].map((match) => match[1]),
     );
     expect(given.length).toBeGreaterThanOrEqual(4);
     // A rotation writes the new token beside the file, then moves it over the file.

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { setTimeout as pause } from 'node:timers/promises';
 
 export interface LoopbackService {
   /** Stops the service and waits for it to exit. */
@@ -35,6 +36,6 @@ export async function startLoopbackService(
       await stop();
       throw new Error(`${name} did not start: ${readyUrl} never answered`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await pause(100);
   }
 }

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, createServer, type Server } from 'node:net';
+import { setTimeout as pause } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { environmentWithoutPolicy, freePort } from '../../harness/local-server.ts';
 import { consoleExamples, runExample } from '../support/console-examples.ts';
@@ -60,7 +61,7 @@ async function until(test: () => boolean, ms: number, what: string): Promise<num
   const began = Date.now();
   while (!test()) {
     if (Date.now() - began > ms) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pause(50);
   }
   return Date.now() - began;
 }
@@ -81,7 +82,7 @@ async function freedWithin(port: number, ms: number): Promise<boolean> {
   const began = Date.now();
   while (await answers(port)) {
     if (Date.now() - began > ms) return false;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await pause(100);
   }
   return true;
 }
