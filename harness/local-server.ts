@@ -36,7 +36,8 @@ export interface LocalServer {
   output: () => string;
   /**
    * What the server printed from offset `since` on, once it matches `pattern`: a log line
-   * can reach the pipe after the answer it belongs to. Bounded: rejects after `timeoutMs`.
+   * can reach the pipe after the answer it belongs to. Bounded: after `timeoutMs` it gives
+   * what there is, unmatched, for the test's own expectation to fail on and show.
    */
   printed: (pattern: RegExp, since?: number, timeoutMs?: number) => Promise<string>;
   stop: () => Promise<void>;
