@@ -1,4 +1,5 @@
-// The access policy when a refresh says there is none, past the staleness bound, and back.
+// The access policy when a refresh says there is none, when it fails with no staleness
+// given, past the staleness bound, and back.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { SERVER_ERROR, THROTTLED } from '../../harness/ssm-endpoint.ts';
@@ -11,6 +12,7 @@ import {
   MAX_STALE_SECONDS,
   ssm,
   TOKEN,
+  TRANSIENT,
   TTL_SECONDS,
   useSsmEndpoint,
   versionRead,
@@ -30,6 +32,26 @@ describe.each(DEFINITIVE)('when a refresh says %s', (_name, fault) => {
     expect(warm).toEqual(cold);
   });
 });
+
+describe.each(TRANSIENT)(
+  'when a refresh fails with %s and no staleness is given',
+  (_name, fault) => {
+    it('answers 503 once the TTL has passed, as a cold start would, never the last good policy', async () => {
+      const handler = await coldStart(GOOD, 'unset');
+      expect(process.env.ACCESS_POLICY_MAX_STALE_SECONDS).toBeUndefined();
+      expect((await ask(handler, versionRead(`Bearer ${TOKEN}`))).statusCode).toBe(200);
+      ssm.behave(fault);
+      await sleep(TTL_SECONDS * 1_000 + 100);
+      const warm = await ask(handler, versionRead(`Bearer ${TOKEN}`, '203.0.113.5'));
+      const cold = await ask(
+        await coldStart(fault, 'unset'),
+        versionRead(`Bearer ${TOKEN}`, '203.0.113.5'),
+      );
+      expect(warm.statusCode).toBe(503);
+      expect(warm).toEqual(cold);
+    });
+  },
+);
 
 describe('the staleness bound', () => {
   it('refuses reads (503) once a stale policy has served its bound through transient faults', async () => {

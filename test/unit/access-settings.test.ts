@@ -7,12 +7,12 @@ describe('readAccessSettings', () => {
     expect(readAccessSettings({ ACCESS_POLICY_PARAMETER: '' })).toBeUndefined();
   });
 
-  it('defaults the TTL to 300 s, retries failures every 5 s at most, keeps a stale policy 900 s', () => {
+  it('defaults the TTL to 300 s, retries failures every 5 s at most, keeps no stale policy', () => {
     expect(readAccessSettings({ ACCESS_POLICY_PARAMETER: '/synapse/policy' })).toEqual({
       parameterName: '/synapse/policy',
       ttlSeconds: 300,
       retrySeconds: 5,
-      maxStaleSeconds: 900,
+      maxStaleSeconds: 0,
     });
   });
 
@@ -22,7 +22,7 @@ describe('readAccessSettings', () => {
       parameterName: '/policy',
       ttlSeconds: 2,
       retrySeconds: 2,
-      maxStaleSeconds: 900,
+      maxStaleSeconds: 0,
     });
   });
 
@@ -30,7 +30,8 @@ describe('readAccessSettings', () => {
     ['0', 0],
     ['86400', 86400],
     [' 60 ', 60],
-    ['', 900],
+    ['900', 900],
+    ['', 0],
   ])('takes ACCESS_POLICY_MAX_STALE_SECONDS=%j as %i', (text, seconds) => {
     const env = { ACCESS_POLICY_PARAMETER: '/p', ACCESS_POLICY_MAX_STALE_SECONDS: text };
     expect(readAccessSettings(env)?.maxStaleSeconds).toBe(seconds);

@@ -62,7 +62,11 @@ export function useSsmEndpoint(): void {
  * A cold start: the handler module evaluated afresh with a policy configured. The import
  * resolves when Lambda's init would end: after the first read of the policy.
  */
-export async function coldStart(behaviour: SsmBehaviour, maxStaleSeconds = 600): Promise<Handler> {
+/** `maxStaleSeconds` 'unset' leaves ACCESS_POLICY_MAX_STALE_SECONDS unset, to its default. */
+export async function coldStart(
+  behaviour: SsmBehaviour,
+  maxStaleSeconds: number | 'unset' = 600,
+): Promise<Handler> {
   ssm.behave(behaviour);
   coldStarts++;
   parameter = `/synapse-version/access-policy-${coldStarts}`;
@@ -73,7 +77,10 @@ export async function coldStart(behaviour: SsmBehaviour, maxStaleSeconds = 600):
   for (const [name, value] of Object.entries(ssmEnvironment(ssm, parameter, TTL_SECONDS))) {
     vi.stubEnv(name, value);
   }
-  vi.stubEnv('ACCESS_POLICY_MAX_STALE_SECONDS', String(maxStaleSeconds));
+  vi.stubEnv(
+    'ACCESS_POLICY_MAX_STALE_SECONDS',
+    maxStaleSeconds === 'unset' ? undefined : String(maxStaleSeconds),
+  );
   vi.resetModules();
   return (await import('../../handler/index.ts')).handler;
 }
