@@ -33,6 +33,58 @@ export class ParameterError extends Error {
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
+/**
+ * The names an error read from SSM's answer may be logged by: GetParameter's own errors, the
+ * errors AWS documents as common to its APIs and the names its services give KMS's refusals
+ * (a SecureString's key), the SDK's name for an answer without one (`Unknown`), its
+ * timeouts, and JavaScript's own, for an answer it could not parse. An answer names its
+ * error itself (`__type`), so any other name is text SSM sent, and stays out of the log.
+ */
+const ANSWERED_NAMES = new Set([
+  'InternalServerError',
+  'InvalidKeyId',
+  'ParameterNotFound',
+  'ParameterVersionNotFound',
+  'AccessDeniedException',
+  'AccessDenied',
+  'KMSAccessDeniedException',
+  'KMSDisabledException',
+  'KMSInvalidStateException',
+  'KMSNotFoundException',
+  'KMSOptInRequired',
+  'KMSThrottlingException',
+  'ExpiredTokenException',
+  'IncompleteSignature',
+  'InternalFailure',
+  'InvalidAction',
+  'InvalidClientTokenId',
+  'InvalidParameterCombination',
+  'InvalidParameterValue',
+  'InvalidQueryParameter',
+  'InvalidSignatureException',
+  'MalformedQueryString',
+  'MissingAction',
+  'MissingAuthenticationToken',
+  'MissingParameter',
+  'NotAuthorized',
+  'OptInRequired',
+  'RequestExpired',
+  'ServiceUnavailable',
+  'SerializationException',
+  'ThrottlingException',
+  'UnknownOperationException',
+  'UnrecognizedClientException',
+  'ValidationError',
+  'ValidationException',
+  'Unknown',
+  'TimeoutError',
+  'AbortError',
+  'Error',
+  'SyntaxError',
+  'TypeError',
+  'RangeError',
+]);
+
 // A StringList is a list, and what its commas mean is not what the policy's JSON means.
 const POLICY_TYPES = new Set(['String', 'SecureString']);
 
@@ -68,11 +120,16 @@ export function faultName(error: unknown): string {
     return `${error.name}: ${error.message}`;
   }
   const { code, $metadata } = error as { code?: unknown; $metadata?: { httpStatusCode?: unknown } };
-  // Names and codes that come from an answer are SSM's words too: only identifiers pass.
-  const parts = [IDENTIFIER.test(error.name) ? error.name : 'an error of an unrecognised name'];
-  if (typeof code === 'string' && IDENTIFIER.test(code) && code !== error.name) parts.push(code);
-  if (typeof $metadata?.httpStatusCode === 'number')
-    parts.push(`(HTTP ${$metadata.httpStatusCode})`);
+  const status = $metadata?.httpStatusCode;
+  // A name or code on an error read from an answer is SSM's text: only the known ones pass.
+  // One raised here (a refused connection, a timeout) is Node's or the SDK's: any identifier.
+  const loggable =
+    typeof status === 'number'
+      ? (text: unknown): text is string => typeof text === 'string' && ANSWERED_NAMES.has(text)
+      : (text: unknown): text is string => typeof text === 'string' && IDENTIFIER.test(text);
+  const parts = [loggable(error.name) ? error.name : 'an error of an unrecognised name'];
+  if (loggable(code) && code !== error.name) parts.push(code);
+  if (typeof status === 'number') parts.push(`(HTTP ${status})`);
   return parts.join(' ');
 }
 

@@ -145,6 +145,59 @@ describe('isTransientFault: faults that say nothing about the policy', () => {
 });
 
 describe('faultName: a failed read named for the log, without its content', () => {
+  // GetParameter's errors, those AWS documents as common to its APIs (API Reference,
+  // "Common Errors") and the names its services give KMS's refusals, the SDK's name for an
+  // answer without one, its timeouts, and JavaScript's own, which an answer the SDK could
+  // not parse is raised as.
+  it.each([
+    'InternalServerError',
+    'InvalidKeyId',
+    'ParameterNotFound',
+    'ParameterVersionNotFound',
+    'AccessDeniedException',
+    'AccessDenied',
+    'KMSAccessDeniedException',
+    'KMSDisabledException',
+    'KMSInvalidStateException',
+    'KMSNotFoundException',
+    'KMSOptInRequired',
+    'KMSThrottlingException',
+    'ExpiredTokenException',
+    'IncompleteSignature',
+    'InternalFailure',
+    'InvalidAction',
+    'InvalidClientTokenId',
+    'InvalidParameterCombination',
+    'InvalidParameterValue',
+    'InvalidQueryParameter',
+    'InvalidSignatureException',
+    'MalformedQueryString',
+    'MissingAction',
+    'MissingAuthenticationToken',
+    'MissingParameter',
+    'NotAuthorized',
+    'OptInRequired',
+    'RequestExpired',
+    'SerializationException',
+    'ServiceUnavailable',
+    'ThrottlingException',
+    'UnknownOperationException',
+    'UnrecognizedClientException',
+    'ValidationError',
+    'ValidationException',
+    'Unknown',
+    'TimeoutError',
+    'AbortError',
+    'Error',
+    'SyntaxError',
+    'TypeError',
+    'RangeError',
+  ])('an answered %s is logged by its name', (name) => {
+    expect(faultName(sdkError(name, { $metadata: { httpStatusCode: 400 } }))).toBe(
+      `${name} (HTTP 400)`,
+    );
+  });
+
   it.each([
     [
       'an SSM error: its name and status, not the message SSM wrote',
@@ -189,7 +242,31 @@ describe('faultName: a failed read named for the log, without its content', () =
         message: 'svt_a-token-from-ssm',
         $metadata: { httpStatusCode: 400 },
       }),
-      'PolicyError (HTTP 400)',
+      'an error of an unrecognised name (HTTP 400)',
+    ],
+    [
+      'an SSM error of a name AWS does not give, which may be anything SSM sent',
+      sdkError('svt_aTokenOfFortyThreeCharactersAZaz09AZaz', {
+        code: 'VALUEFRAGMENTxyz',
+        $metadata: { httpStatusCode: 400 },
+      }),
+      'an error of an unrecognised name (HTTP 400)',
+    ],
+    [
+      "an SSM error of a name AWS gives, with a code that is SSM's text",
+      sdkError('ThrottlingException', {
+        code: 'VALUEFRAGMENTxyz',
+        $metadata: { httpStatusCode: 400 },
+      }),
+      'ThrottlingException (HTTP 400)',
+    ],
+    [
+      "an SSM error of AWS's common names, and its known code",
+      sdkError('ValidationException', {
+        code: 'Unknown',
+        $metadata: { httpStatusCode: 400 },
+      }),
+      'ValidationException Unknown (HTTP 400)',
     ],
     [
       'a name or code that is no identifier, as an answer may carry',
