@@ -39,8 +39,9 @@ const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
  * (a SecureString's key), the SDK's name for an answer without one (`Unknown`), its
  * timeouts, and JavaScript's own, for an answer it could not parse. An answer names its
  * error itself (`__type`), so any other name is text SSM sent, and stays out of the log.
+ * Of unknown type, as an error's name and code are: only the strings listed are in it.
  */
-const ANSWERED_NAMES = new Set([
+const ANSWERED_NAMES: ReadonlySet<unknown> = new Set([
   'InternalServerError',
   'InvalidKeyId',
   'ParameterNotFound',
@@ -125,7 +126,7 @@ export function faultName(error: unknown): string {
   // One raised here (a refused connection, a timeout) is Node's or the SDK's: any identifier.
   const loggable =
     typeof status === 'number'
-      ? (text: unknown): text is string => typeof text === 'string' && ANSWERED_NAMES.has(text)
+      ? (text: unknown): text is string => ANSWERED_NAMES.has(text)
       : (text: unknown): text is string => typeof text === 'string' && IDENTIFIER.test(text);
   const parts = [loggable(error.name) ? error.name : 'an error of an unrecognised name'];
   if (loggable(code) && code !== error.name) parts.push(code);

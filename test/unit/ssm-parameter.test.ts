@@ -212,6 +212,12 @@ describe('faultName: a failed read named for the log, without its content', () =
       sdkError('Error', { code: 'ECONNREFUSED' }),
       'Error ECONNREFUSED',
     ],
+    ['a fault raised here without a code: its name alone', sdkError('AbortError'), 'AbortError'],
+    [
+      'a fault raised here of a name that is no identifier',
+      sdkError('has spaces', { code: 42 }),
+      'an error of an unrecognised name',
+    ],
     [
       'a code equal to the name, once',
       sdkError('TimeoutError', { code: 'TimeoutError' }),
