@@ -10,7 +10,9 @@ export type SsmBehaviour =
   | { kind: 'error'; status: number; type: string }
   /** A 200 whose body is `body` as sent, JSON or not: an answer the SDK cannot parse. */
   | { kind: 'malformed'; body: string }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** `first` for a call's first attempt (`amz-sdk-request: attempt=1`), `retries` for the others. */
+  | { kind: 'retried'; first: SsmBehaviour; retries: SsmBehaviour };
 
 export interface SsmEndpoint {
   url: string;
@@ -55,24 +57,29 @@ export async function startSsmEndpoint(
       withDecryption: input.WithDecryption === true,
       signed: String(req.headers.authorization).startsWith('AWS4-HMAC-SHA256 '),
     });
-    if (behaviour.kind === 'hang') return;
+    let current = behaviour;
+    while (current.kind === 'retried') {
+      const firstAttempt = String(req.headers['amz-sdk-request']).startsWith('attempt=1;');
+      current = firstAttempt ? current.first : current.retries;
+    }
+    if (current.kind === 'hang') return;
     res.setHeader('content-type', 'application/x-amz-json-1.1');
-    if (behaviour.kind === 'error') {
-      res.writeHead(behaviour.status);
-      res.end(JSON.stringify({ __type: behaviour.type, message: `${behaviour.type} (injected)` }));
+    if (current.kind === 'error') {
+      res.writeHead(current.status);
+      res.end(JSON.stringify({ __type: current.type, message: `${current.type} (injected)` }));
       return;
     }
     res.writeHead(200);
-    if (behaviour.kind === 'malformed') {
-      res.end(behaviour.body);
+    if (current.kind === 'malformed') {
+      res.end(current.body);
       return;
     }
     res.end(
       JSON.stringify({
         Parameter: {
           Name: input.Name,
-          Type: behaviour.type ?? 'SecureString',
-          Value: behaviour.value,
+          Type: current.type ?? 'SecureString',
+          Value: current.value,
           Version: 1,
           ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${input.Name}`,
           DataType: 'text',

@@ -3,6 +3,7 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { PolicyError } from './policy.ts';
+import { RetriesPerRead } from './read-retries.ts';
 
 /** Bounds on one read, well inside the function's 5-second timeout. */
 export const SSM_LIMITS = {
@@ -16,6 +17,8 @@ export const SSM_LIMITS = {
 // AWS_ENDPOINT_URL_SSM, AWS_REGION and the credential variables are the SDK's own.
 export const ssmClient = new SSMClient({
   maxAttempts: SSM_LIMITS.maxAttempts,
+  // A warm instance retries as its cold start did, however many reads have failed before.
+  retryStrategy: new RetriesPerRead(SSM_LIMITS.maxAttempts),
   requestHandler: {
     connectionTimeout: SSM_LIMITS.connectionTimeoutMs,
     requestTimeout: SSM_LIMITS.requestTimeoutMs,
