@@ -14,6 +14,7 @@ type Token = Awaited<ReturnType<StandardRetryStrategy['acquireInitialRetryToken'
 type ErrorInfo = Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>[1];
 
 export class RetriesPerRead {
+  /** Read by the SDK for its User-Agent's features, which stay what they were. */
   readonly mode = 'standard';
   readonly #maxAttempts: number;
   /** The strategy that gave each token: one per read, forgotten with the read. */

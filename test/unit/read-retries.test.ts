@@ -1,5 +1,5 @@
 // Retries with a budget per read: a warm instance retries as its cold start did.
-import { StandardRetryStrategy } from '@smithy/core/retry';
+import { RETRY_MODES, StandardRetryStrategy } from '@smithy/core/retry';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RetriesPerRead } from '../../handler/access/read-retries.ts';
 import {
@@ -57,6 +57,11 @@ describe('RetriesPerRead', () => {
     const refused = expect(second).rejects.toThrow('No retry token available');
     await vi.runAllTimersAsync();
     await refused;
+  });
+
+  it("is in the SDK's standard mode, which the User-Agent's features name", () => {
+    expect(new RetriesPerRead(2).mode).toBe(RETRY_MODES.STANDARD);
+    expect(new RetriesPerRead(2).mode).toBe(new StandardRetryStrategy(2).mode);
   });
 
   it('records the success of its own tokens and refuses tokens it did not give', async () => {
