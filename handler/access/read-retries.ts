@@ -5,8 +5,8 @@
 // succeeds first time gives back 1. The function keeps one client for the life of an
 // instance, so some minutes of SSM faults would leave a warm instance with no retries while
 // a cold start beside it still has them: the two would answer differently for the same SSM
-// (a 503 from one, the version from the other). A policy read happens at most every few
-// seconds, so the budget guards against no retry storm here; each read gets a fresh one,
+// (a 503 from one, the version from the other). An instance reads at most once a second
+// (the shortest TTL), so the budget guards against no retry storm here; each read gets one,
 // as a cold start's first read does, and otherwise the SDK's own strategy decides.
 import { StandardRetryStrategy } from '@smithy/core/retry';
 
